@@ -1,0 +1,241 @@
+"""Writes to the schedule: booking, moving and cancelling appointments.
+
+Every path (the client's pages, the JSON API, the front desk, the admin) calls these
+functions, so the rules live here once. Each write is one transaction that first locks the
+client and the therapist, then re-checks the schedule: two requests for the same slot queue
+up behind the lock and the second one gets a friendly "no longer available". On PostgreSQL
+the exclusion constraint added in bookings/migrations/0002 is the backstop.
+"""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .availability import Slot, free_slots, local_datetime
+from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
+from .selectors import clinic_get
+
+ALTERNATIVES_SHOWN = 5
+ALTERNATIVES_SEARCH_DAYS = 7
+
+
+class BookingError(Exception):
+    """A booking, move or cancellation that the clinic's rules refuse; `message` is for the client."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BookingRefused(BookingError):
+    """The request itself is not bookable (past, off the grid, outside hours...)."""
+
+
+class SlotUnavailable(BookingError):
+    """Someone else holds the time; `alternatives` are free slots nearby."""
+
+    def __init__(self, message: str, alternatives: list[Slot]):
+        super().__init__(message)
+        self.alternatives = alternatives
+
+
+class CancellationWindowClosed(BookingError):
+    """Too close to the appointment to change it online."""
+
+
+def appointment_book(
+    *,
+    client: User,
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    booked_by: User | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book `service` with `therapist` at `start` for `client`, or raise a BookingError."""
+    now = now or timezone.now()
+    clinic = clinic_get()
+    try:
+        with transaction.atomic():
+            _lock(client=client, therapist=therapist)
+            _check_bookable(
+                clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
+            )
+            return Appointment.objects.create(
+                client=client,
+                therapist=therapist,
+                service=service,
+                start=start,
+                end=start + service.duration,
+                blocked_until=start + service.duration + service.buffer_after,
+                booked_by=booked_by or client,
+            )
+    except IntegrityError as error:
+        raise _slot_taken(clinic, therapist, service, start) from error
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    therapist: Therapist | None = None,
+    by: User,
+    now: datetime | None = None,
+) -> Appointment:
+    """Move an appointment to a new start (and optionally another therapist)."""
+    now = now or timezone.now()
+    therapist = therapist or appointment.therapist
+    clinic = clinic_get()
+    try:
+        with transaction.atomic():
+            _lock(client=appointment.client, therapist=therapist)
+            appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
+            _check_bookable(
+                clinic=clinic,
+                client=appointment.client,
+                therapist=therapist,
+                service=appointment.service,
+                start=start,
+                now=now,
+                ignore_appointment_id=appointment.pk,
+            )
+            appointment.therapist = therapist
+            appointment.start = start
+            appointment.end = start + appointment.service.duration
+            appointment.blocked_until = appointment.end + appointment.service.buffer_after
+            appointment.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+            return appointment
+    except IntegrityError as error:
+        raise _slot_taken(clinic, therapist, appointment.service, start) from error
+
+
+def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
+    """Cancel a booked appointment; inside the cancellation window only staff may."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        _check_changeable(clinic=clinic_get(), appointment=appointment, by=by, now=now)
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
+        return appointment
+
+
+def cancellation_deadline(appointment: Appointment, clinic: Clinic) -> datetime:
+    return appointment.start - timedelta(hours=clinic.cancellation_window_hours)
+
+
+def _lock(*, client: User, therapist: Therapist) -> None:
+    # Always client first, then therapist: a fixed order cannot deadlock.
+    get_user_model().objects.select_for_update().filter(pk=client.pk).first()
+    Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
+
+
+def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now: datetime) -> None:
+    if appointment.status != Appointment.Status.BOOKED:
+        raise BookingRefused("This appointment is no longer booked, so it can't be changed.")
+    if by.is_staff:
+        return
+    if now >= cancellation_deadline(appointment, clinic):
+        phone = f" on {clinic.phone}" if clinic.phone else ""
+        raise CancellationWindowClosed(
+            f"Appointments can't be changed online less than {clinic.cancellation_window_hours} hours "
+            f"before they start. Please call the clinic{phone}."
+        )
+
+
+def _check_bookable(
+    *,
+    clinic: Clinic,
+    client: User,
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    ignore_appointment_id: int | None = None,
+) -> None:
+    if timezone.is_naive(start):
+        raise BookingRefused("The start time must include its time zone offset.")
+    tz = clinic.tz
+    local_start = start.astimezone(tz)
+    end = start + service.duration
+    if not service.is_active:
+        raise BookingRefused(f"{service.name} can't be booked at the moment.")
+    if not therapist.is_active or not therapist.services.filter(pk=service.pk).exists():
+        raise BookingRefused(f"{therapist.name} doesn't offer {service.name}.")
+    if start <= now:
+        raise BookingRefused("That time has already passed. Please choose a time in the future.")
+    if start < now + timedelta(minutes=clinic.min_notice_minutes):
+        raise BookingRefused(
+            f"Online bookings need at least {_minutes_text(clinic.min_notice_minutes)} notice."
+        )
+    if start > now + timedelta(days=clinic.booking_horizon_days):
+        raise BookingRefused(f"Appointments can be booked up to {clinic.booking_horizon_days} days ahead.")
+    minute_of_day = local_start.hour * 60 + local_start.minute
+    if local_start.second or local_start.microsecond or minute_of_day % clinic.slot_step_minutes:
+        raise BookingRefused(
+            f"Appointments start on the {clinic.slot_step_minutes}-minute grid, for example 10:00."
+        )
+    if Closure.objects.filter(date=local_start.date()).exists():
+        raise BookingRefused("The clinic is closed on that day.")
+    if not _within_working_hours(therapist, start, end, clinic):
+        raise BookingRefused(f"{therapist.name} isn't working at that time.")
+    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+        raise BookingRefused(f"{therapist.name} is away at that time.")
+    clients_other = Appointment.objects.filter(
+        client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start
+    ).exclude(pk=ignore_appointment_id)
+    if clients_other.exists():
+        raise BookingRefused("You already have an appointment at that time.")
+    therapists_other = Appointment.objects.filter(
+        therapist=therapist,
+        status__in=Appointment.ACTIVE_STATUSES,
+        start__lt=end + service.buffer_after,
+        blocked_until__gt=start,
+    ).exclude(pk=ignore_appointment_id)
+    if therapists_other.exists():
+        raise _slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
+
+
+def _within_working_hours(therapist: Therapist, start: datetime, end: datetime, clinic: Clinic) -> bool:
+    day = start.astimezone(clinic.tz).date()
+    for hours in therapist.working_hours.filter(weekday=day.weekday()):
+        hours_start = local_datetime(day, hours.start_time, clinic.tz)
+        hours_end = local_datetime(day, hours.end_time, clinic.tz)
+        if hours_start and hours_end and hours_start <= start and end <= hours_end:
+            return True
+    return False
+
+
+def _slot_taken(
+    clinic: Clinic,
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    ignore_appointment_id: int | None = None,
+) -> SlotUnavailable:
+    day = start.astimezone(clinic.tz).date()
+    nearby = free_slots(
+        service=service,
+        therapist=therapist,
+        start_date=day,
+        end_date=day + timedelta(days=ALTERNATIVES_SEARCH_DAYS),
+        clinic=clinic,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    closest = sorted(nearby, key=lambda slot: abs(slot.start - start))[:ALTERNATIVES_SHOWN]
+    return SlotUnavailable(
+        "Sorry, that time is no longer available. Here are other times nearby.", sorted(closest)
+    )
+
+
+def _minutes_text(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "1 hour's" if hours == 1 else f"{hours} hours'"
+    return f"{minutes} minutes'"

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("accounts.urls")),
+    path("intake/", include("intake.urls")),
+    path("", include("bookings.urls")),
+]

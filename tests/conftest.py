@@ -1,0 +1,23 @@
+import pytest
+
+from .factories import ClinicFactory, ServiceFactory, TherapistFactory, UserFactory
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory()
+
+
+@pytest.fixture
+def service(db):
+    return ServiceFactory(name="Deep tissue", duration_minutes=60, buffer_after_minutes=15)
+
+
+@pytest.fixture
+def therapist(db, service):
+    return TherapistFactory(services=[service], user__first_name="Maya", user__last_name="Patel")
+
+
+@pytest.fixture
+def client_user(db):
+    return UserFactory(email="client@example.com", first_name="Sam", last_name="Jones")

@@ -1,0 +1,84 @@
+from datetime import time
+from decimal import Decimal
+
+import factory
+
+from accounts.models import User
+from bookings.models import Appointment, Clinic, Service, Therapist, WorkingHours
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    phone = "07700 900123"
+    password = factory.django.Password(PASSWORD)
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+        django_get_or_create = ("id",)
+
+    id = 1
+    name = "Riverside Massage"
+    phone = "020 7946 0000"
+    time_zone = "Europe/London"
+    slot_step_minutes = 15
+    min_notice_minutes = 120
+    booking_horizon_days = 60
+    cancellation_window_hours = 24
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Deep tissue {n}")
+    description = "Firm, slow pressure on the deeper layers of muscle."
+    duration_minutes = 60
+    buffer_after_minutes = 15
+    price = Decimal("65.00")
+
+
+class TherapistFactory(factory.django.DjangoModelFactory):
+    """A therapist working Monday to Saturday, 09:00-13:00 and 14:00-18:00."""
+
+    class Meta:
+        model = Therapist
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    bio = "Sports and remedial massage."
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.services.add(*extracted)
+
+    @factory.post_generation
+    def weekly_hours(obj, create, extracted, **kwargs):  # noqa: N805
+        if not create:
+            return
+        hours = extracted if extracted is not None else [(time(9), time(13)), (time(14), time(18))]
+        WorkingHours.objects.bulk_create(
+            WorkingHours(therapist=obj, weekday=day, start_time=start, end_time=end)
+            for day in range(6)
+            for start, end in hours
+        )
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    client = factory.SubFactory(UserFactory)
+    therapist = factory.SubFactory(TherapistFactory)
+    service = factory.SubFactory(ServiceFactory)
+    end = factory.LazyAttribute(lambda a: a.start + a.service.duration)
+    blocked_until = factory.LazyAttribute(lambda a: a.end + a.service.buffer_after)
