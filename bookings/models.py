@@ -28,6 +28,12 @@ class Clinic(models.Model):
     booking_horizon_days = models.PositiveSmallIntegerField(default=60, validators=[MinValueValidator(1)])
     cancellation_window_hours = models.PositiveSmallIntegerField(default=24)
 
+    intake_valid_days = models.PositiveSmallIntegerField(
+        default=90, help_text="A sciatica intake older than this must be filled in again before booking."
+    )
+    emergency_number = models.CharField(max_length=32, default="999")
+    urgent_care_line = models.CharField(max_length=64, default="NHS 111")
+
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="clinic_is_single_row")]
 

@@ -7,13 +7,18 @@ up behind the lock and the second one gets a friendly "no longer available". On 
 the exclusion constraint added in bookings/migrations/0002 is the backstop.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from intake.selectors import intake_advice, intake_current, intake_is_cleared, intake_latest
+from intake.services import intake_recheck
+from intake.triage import Outcome
 
 from .availability import Slot, free_slots, local_datetime
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
@@ -47,6 +52,18 @@ class CancellationWindowClosed(BookingError):
     """Too close to the appointment to change it online."""
 
 
+class IntakeRequired(BookingError):
+    """The sciatica intake gate refuses: no current intake (`outcome` None) or a red flag.
+
+    `outcome` is "EMERGENCY" or "SEE_DOCTOR" when a red flag blocks booking; the message is
+    then the client's advice (see a doctor, urgently where the rules say so).
+    """
+
+    def __init__(self, message: str, outcome: str | None):
+        super().__init__(message)
+        self.outcome = outcome
+
+
 def appointment_book(
     *,
     client: User,
@@ -54,14 +71,21 @@ def appointment_book(
     service: Service,
     start: datetime,
     booked_by: User | None = None,
+    red_flags: Mapping[str, object] | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Book `service` with `therapist` at `start` for `client`, or raise a BookingError."""
+    """Book `service` with `therapist` at `start` for `client`, or raise a BookingError.
+
+    `red_flags` are the client's answers to the short red-flag check asked at each booking;
+    a new red flag is recorded as a new intake even when it then refuses the booking.
+    """
     now = now or timezone.now()
     clinic = clinic_get()
+    _recheck_red_flags(clinic=clinic, client=client, red_flags=red_flags, by=booked_by, now=now)
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
+            _check_intake(clinic=clinic, client=client, now=now)
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
@@ -84,17 +108,23 @@ def appointment_reschedule(
     start: datetime,
     therapist: Therapist | None = None,
     by: User,
+    red_flags: Mapping[str, object] | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move an appointment to a new start (and optionally another therapist)."""
+    """Move an appointment to a new start (and optionally another therapist).
+
+    Moving passes the same intake gate as booking.
+    """
     now = now or timezone.now()
     therapist = therapist or appointment.therapist
     clinic = clinic_get()
+    _recheck_red_flags(clinic=clinic, client=appointment.client, red_flags=red_flags, by=by, now=now)
     try:
         with transaction.atomic():
             _lock(client=appointment.client, therapist=therapist)
             appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
             _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
+            _check_intake(clinic=clinic, client=appointment.client, now=now)
             _check_bookable(
                 clinic=clinic,
                 client=appointment.client,
@@ -134,6 +164,40 @@ def _lock(*, client: User, therapist: Therapist) -> None:
     # Always client first, then therapist: a fixed order cannot deadlock.
     get_user_model().objects.select_for_update().filter(pk=client.pk).first()
     Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
+
+
+def _recheck_red_flags(
+    *, clinic: Clinic, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime
+) -> None:
+    # Committed on its own, before the booking: a new red flag stays on record even though
+    # it is about to refuse the booking.
+    if red_flags is None:
+        return
+    current = intake_current(client, valid_days=clinic.intake_valid_days, now=now)
+    if current is not None:
+        try:
+            intake_recheck(client=client, current=current, red_flags=red_flags, submitted_by=by, now=now)
+        except ValidationError as error:
+            raise BookingRefused(" ".join(error.messages)) from error
+
+
+def _check_intake(*, clinic: Clinic, client: User, now: datetime) -> None:
+    intake = intake_current(client, valid_days=clinic.intake_valid_days, now=now)
+    if intake is None:
+        if intake_latest(client) is None:
+            raise IntakeRequired("Please fill in the health questionnaire before booking.", outcome=None)
+        raise IntakeRequired(
+            f"Your health questionnaire is more than {clinic.intake_valid_days} days old. "
+            "Please fill it in again before booking.",
+            outcome=None,
+        )
+    if intake.outcome == Outcome.EMERGENCY or (
+        intake.outcome == Outcome.SEE_DOCTOR and not intake_is_cleared(intake)
+    ):
+        advice = intake_advice(
+            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        )
+        raise IntakeRequired(" ".join(advice), outcome=intake.outcome)
 
 
 def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now: datetime) -> None:

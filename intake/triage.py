@@ -104,7 +104,7 @@ QUESTIONS: dict[str, str] = {
         "Did this start after a serious injury (for example a road accident, a fall from a "
         "height or a heavy blow to the back)?"
     ),
-    "cancer_history": ("Have you ever had cancer, or are you being treated or followed up for cancer?"),
+    "cancer_history": "Have you ever had cancer, or are you being treated or followed up for cancer?",
     "fever_or_unexplained_weight_loss": (
         "Recently, have you had a fever (a high temperature, or feeling hot and shivery) or "
         "lost weight without trying?"
@@ -131,10 +131,10 @@ QUESTIONS: dict[str, str] = {
         "Have you had an operation in the last 3 months? If yes, how many whole weeks ago?"
     ),
     "age": "Age in years",
-    "pain_score": ("How bad is the pain right now, from 0 (none) to 10 (worst imaginable)?"),
+    "pain_score": "How bad is the pain right now, from 0 (none) to 10 (worst imaginable)?",
     "pain_radiates_below_knee": "Does the pain spread below your knee?",
     "numbness_tingling": "Do you have numbness or pins and needles in your leg or foot?",
-    "symptom_weeks": ("How many weeks have you had these symptoms? (0 if less than a week)"),
+    "symptom_weeks": "How many weeks have you had these symptoms? (0 if less than a week)",
 }
 
 # The three answers offered for QUESTIONS["leg_weakness"] (spec §4.1).
@@ -409,7 +409,7 @@ RULES: tuple[Rule, ...] = (
         outcome=Outcome.CAUTION,
         applies=lambda a: a["pain_score"] >= 8,
         summary="Pain of 8 or more out of 10",
-        handling=("Adjust pressure; suggest a GP for pain relief if the pain stops normal activities."),
+        handling="Adjust pressure; suggest a GP for pain relief if the pain stops normal activities.",
     ),
 )
 

@@ -1,6 +1,6 @@
 import pytest
 
-from .factories import ClinicFactory, ServiceFactory, TherapistFactory, UserFactory
+from .factories import ClinicFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
 
 
 @pytest.fixture
@@ -20,4 +20,7 @@ def therapist(db, service):
 
 @pytest.fixture
 def client_user(db):
-    return UserFactory(email="client@example.com", first_name="Sam", last_name="Jones")
+    """A client who can book: their sciatica intake is current and CLEAR."""
+    user = UserFactory(email="client@example.com", first_name="Sam", last_name="Jones")
+    submit_intake(user)
+    return user

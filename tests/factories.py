@@ -82,3 +82,43 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     end = factory.LazyAttribute(lambda a: a.start + a.service.duration)
     blocked_until = factory.LazyAttribute(lambda a: a.end + a.service.buffer_after)
+
+
+def clear_answers(**overrides):
+    """Intake answers that raise no flag (a typical one-sided sciatica), with overrides."""
+    answers = {
+        "bladder_bowel_change": False,
+        "saddle_numbness": False,
+        "leg_weakness": "none",
+        "both_legs": False,
+        "recent_major_trauma": False,
+        "cancer_history": False,
+        "fever_or_unexplained_weight_loss": False,
+        "iv_drug_use_or_immunosuppressed": False,
+        "calf_swelling_redness_warmth": False,
+        "known_blood_clot": False,
+        "recent_fracture_unhealed": False,
+        "anticoagulants": False,
+        "pregnant": False,
+        "osteoporosis": False,
+        "recent_surgery_weeks": None,
+        "age": 35,
+        "pain_score": 5,
+        "pain_radiates_below_knee": True,
+        "numbness_tingling": True,
+        "symptom_weeks": 3,
+    }
+    answers.update(overrides)
+    return answers
+
+
+def submit_intake(client, **overrides):
+    """A submitted intake for `client`, assessed by the real triage rules."""
+    from intake.services import intake_submit
+
+    return intake_submit(
+        client=client,
+        answers=clear_answers(**overrides),
+        consent=True,
+        details={"pressure_preference": "medium", "positioning": "side-lying", "goals": "Sit through work"},
+    )

@@ -1,0 +1,79 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+
+
+def _helper(submit_label: str, *layout: object) -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "post"
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label, css_class="w-100"))
+    return helper
+
+
+class SignupForm(forms.Form):
+    """Checks what a form can check; `accounts.services.user_signup` decides the rest."""
+
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="So the clinic can reach you if your appointment has to change.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = _helper(
+            "Create account",
+            Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
+            "email",
+            "phone",
+            "password",
+            "password_again",
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", "The two passwords don't match.")
+        return cleaned
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the field-keyed messages of the signup service on the matching fields."""
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.helper = _helper("Log in")
+
+
+class ClinicPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = _helper("Send me a reset link")
+
+
+class ClinicSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = _helper("Set my new password")
