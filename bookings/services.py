@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import is_clinic_admin, is_front_desk
 from intake.selectors import intake_advice, intake_current, intake_is_cleared, intake_latest
 from intake.services import intake_recheck
 from intake.triage import Outcome
@@ -203,7 +204,7 @@ def _check_intake(*, clinic: Clinic, client: User, now: datetime) -> None:
 def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now: datetime) -> None:
     if appointment.status != Appointment.Status.BOOKED:
         raise BookingRefused("This appointment is no longer booked, so it can't be changed.")
-    if by.is_staff:
+    if is_clinic_admin(by) or is_front_desk(by):
         return
     if now >= cancellation_deadline(appointment, clinic):
         phone = f" on {clinic.phone}" if clinic.phone else ""

@@ -1,6 +1,256 @@
+"""The client's pages: browse treatments and therapists, book, and look after their appointments."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .availability import Slot, free_slots
+from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotChoiceForm, SlotSearchForm, start_param
+from .models import Appointment, Clinic, Service, Therapist
+from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
+from .services import BookingError, SlotUnavailable
 
 
+@dataclass(frozen=True)
+class SlotButton:
+    start: datetime
+    therapist_name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class UpcomingAppointment:
+    appointment: Appointment
+    changeable_until: datetime
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/home.html")
+    return render(request, "bookings/home.html", {"services": services_bookable()})
+
+
+@require_GET
+def therapists(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/therapists.html", {"therapists": therapists_bookable()})
+
+
+@require_GET
+def book(request: HttpRequest) -> HttpResponse:
+    clinic = clinic_get()
+    today = timezone.localdate(timezone=clinic.tz)
+    data = {"therapist": ANYONE, **request.GET.dict()} if request.GET else None
+    form = SlotSearchForm(data, clinic=clinic, today=today, initial={"therapist": ANYONE, "date": today})
+    context: dict[str, object] = {"form": form}
+    if form.is_valid():
+        service = form.cleaned_data["service"]
+        context |= _free_times(
+            clinic,
+            form,
+            service,
+            slot_url=lambda slot: _confirm_url(service=service, therapist_id=slot.therapist_id, start=slot.start),
+            base_query={"service": service.pk},
+        )
+    return render(request, "bookings/book.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_confirm(request: HttpRequest) -> HttpResponse:
+    form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
+    chosen = form.cleaned_data if form.is_valid() else None
+    context: dict[str, object] = {"form": form, "chosen": chosen, "alternatives": []}
+    if request.method == "POST" and chosen:
+        service = form.cleaned_data["service"]
+        try:
+            appointment = services.appointment_book(
+                client=request.user,  # type: ignore[arg-type]
+                therapist=form.cleaned_data["therapist"],
+                service=service,
+                start=form.cleaned_data["start"],
+            )
+        except SlotUnavailable as error:
+            form.add_error(None, error.message)
+            context["alternatives"] = _slot_buttons(
+                error.alternatives,
+                lambda slot: _confirm_url(service=service, therapist_id=slot.therapist_id, start=slot.start),
+            )
+        # INTAKE GATE: when bookings.services.IntakeRequired lands, catch it here, before
+        # BookingError. With `error.outcome is None` (no current sciatica intake), redirect to
+        # the intake app's page with ?next=<this page's GET URL, from form.query()> so the
+        # client comes back to confirm; with a red flag ("EMERGENCY"/"SEE_DOCTOR") fall
+        # through to BookingError below, which shows the advice in the message.
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("appointment_booked", appointment_id=appointment.pk)
+    return render(request, "bookings/book_confirm.html", context)
+
+
+@login_required
+@require_GET
+def appointment_booked(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _own_appointment(request, appointment_id)
+    deadline = services.cancellation_deadline(appointment, clinic_get())
+    return render(request, "bookings/appointment_booked.html", {"appointment": appointment, "deadline": deadline})
+
+
+@login_required
+@require_GET
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    clinic = clinic_get()
+    now = timezone.now()
+    appointments = list(appointments_of_client(request.user.pk).order_by("start"))
+    upcoming = [a for a in appointments if a.status == Appointment.Status.BOOKED and a.start >= now]
+    past = [a for a in reversed(appointments) if a not in upcoming]
+    context = {
+        "upcoming": [UpcomingAppointment(a, services.cancellation_deadline(a, clinic)) for a in upcoming],
+        "past": past,
+        "now": now,
+    }
+    return render(request, "bookings/my_appointments.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _own_appointment(request, appointment_id)
+    clinic = clinic_get()
+    if request.method == "POST":
+        try:
+            services.appointment_cancel(appointment=appointment, by=request.user)  # type: ignore[arg-type]
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Your {appointment.service.name} appointment on {_when(appointment.start, clinic)} is cancelled.",
+            )
+        return redirect("my_appointments")
+    deadline = services.cancellation_deadline(appointment, clinic)
+    return render(request, "bookings/appointment_cancel.html", {"appointment": appointment, "deadline": deadline})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = _own_appointment(request, appointment_id)
+    clinic = clinic_get()
+    service = appointment.service
+    today = timezone.localdate(timezone=clinic.tz)
+    current_day = appointment.start.astimezone(clinic.tz).date()
+    defaults = {"therapist": str(appointment.therapist_id), "date": max(today, current_day).isoformat()}
+    search = DaySearchForm(
+        {**defaults, **request.GET.dict()},
+        clinic=clinic,
+        today=today,
+        therapists=therapists_bookable().filter(services=service),
+    )
+    slot_data = request.POST if request.method == "POST" else request.GET if "start" in request.GET else None
+    choice = SlotChoiceForm(slot_data) if slot_data is not None else None
+    reschedule_url = reverse("appointment_reschedule", args=[appointment.pk])
+
+    def choose_url(slot: Slot) -> str:
+        query = {"therapist": slot.therapist_id, "start": start_param(slot.start)}
+        return f"{reschedule_url}?{urlencode(query)}"
+
+    context: dict[str, object] = {"appointment": appointment, "search": search, "choice": choice}
+    if choice is not None and choice.is_valid():
+        if request.method == "GET":
+            context["confirming"] = choice.cleaned_data
+            return render(request, "bookings/appointment_reschedule.html", context)
+        try:
+            moved = services.appointment_reschedule(
+                appointment=appointment,
+                start=choice.cleaned_data["start"],
+                therapist=choice.cleaned_data["therapist"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except SlotUnavailable as error:
+            choice.add_error(None, error.message)
+            context["alternatives"] = _slot_buttons(error.alternatives, choose_url)
+            return render(request, "bookings/appointment_reschedule.html", context)
+        except BookingError as error:
+            choice.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Your {service.name} appointment is now on {_when(moved.start, clinic)} with {moved.therapist.name}.",
+            )
+            return redirect("my_appointments")
+    if search.is_valid():
+        context |= _free_times(
+            clinic, search, service, slot_url=choose_url, base_query={}, ignore_appointment_id=appointment.pk
+        )
+    return render(request, "bookings/appointment_reschedule.html", context)
+
+
+def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+    """The signed-in client's appointment; anyone else's is a 404, as if it didn't exist."""
+    return get_object_or_404(appointments_of_client(request.user.pk), pk=appointment_id)
+
+
+def _confirm_url(*, service: Service, therapist_id: int, start: datetime) -> str:
+    query = {"service": service.pk, "therapist": therapist_id, "start": start_param(start)}
+    return f"{reverse('book_confirm')}?{urlencode(query)}"
+
+
+def _free_times(
+    clinic: Clinic,
+    form: DaySearchForm,
+    service: Service,
+    *,
+    slot_url: Callable[[Slot], str],
+    base_query: dict[str, object],
+    ignore_appointment_id: int | None = None,
+) -> dict[str, object]:
+    """The free slots of the chosen day as buttons, and links to move between days."""
+    therapist: Therapist | None = form.cleaned_data["therapist"]
+    day: date = form.cleaned_data["date"]
+    query = {**base_query, "therapist": therapist.pk if therapist else ANYONE}
+
+    def day_url(other: date) -> str:
+        return "?" + urlencode({**query, "date": other.isoformat()})
+
+    def slots_between(first: date, last: date) -> list[Slot]:
+        return free_slots(
+            service=service,
+            therapist=therapist,
+            start_date=first,
+            end_date=last,
+            clinic=clinic,
+            ignore_appointment_id=ignore_appointment_id,
+        )
+
+    later = slots_between(day + timedelta(days=1), form.last_day)
+    next_free_day = later[0].start.astimezone(clinic.tz).date() if later else None
+    return {
+        "service": service,
+        "day": day,
+        "slots": _slot_buttons(slots_between(day, day), slot_url),
+        "anyone": therapist is None,
+        "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
+        "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
+        "next_free_day": next_free_day,
+        "next_free_day_url": day_url(next_free_day) if next_free_day else None,
+    }
+
+
+def _slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
+    ids = {slot.therapist_id for slot in slots}
+    names = {each.pk: each.name for each in Therapist.objects.select_related("user").filter(pk__in=ids)}
+    return [SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots]
+
+
+def _when(start: datetime, clinic: Clinic) -> str:
+    return date_format(start.astimezone(clinic.tz), r"l j F \a\t H:i")

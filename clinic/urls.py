@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),

@@ -24,3 +24,14 @@ def client_user(db):
     user = UserFactory(email="client@example.com", first_name="Sam", last_name="Jones")
     submit_intake(user)
     return user
+
+
+@pytest.fixture
+def front_desk_user(db):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import FRONT_DESK_GROUP
+
+    user = UserFactory(email="desk@example.com", first_name="Frankie", last_name="Desk", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=FRONT_DESK_GROUP)[0])
+    return user

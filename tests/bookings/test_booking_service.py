@@ -144,12 +144,11 @@ def test_cancelling_inside_the_window_is_refused_with_the_clinic_phone(
     assert appointment.status == Appointment.Status.BOOKED
 
 
-def test_staff_can_cancel_inside_the_window(clinic, service, therapist, client_user):
+def test_front_desk_can_cancel_inside_the_window(clinic, service, therapist, client_user, front_desk_user):
     appointment = appointment_book(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
-    front_desk = UserFactory(is_staff=True)
 
     with time_machine.travel(MONDAY_10 - timedelta(hours=3), tick=False):
-        appointment_cancel(appointment=appointment, by=front_desk)
+        appointment_cancel(appointment=appointment, by=front_desk_user)
 
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED

@@ -1,0 +1,203 @@
+"""Bookings in the JSON API v1: the catalogue, free slots and the client's own appointments.
+
+The rules live in bookings.services and bookings.availability; these views only translate.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.errors import ValidationError
+from ninja.security import django_auth
+
+from accounts.api import ErrorOut, FieldErrorsOut
+
+from .availability import Slot, free_slots
+from .models import Appointment, Service, Therapist
+from .schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    AvailabilityOut,
+    AvailabilityQuery,
+    ForbiddenOut,
+    RescheduleIn,
+    ServiceOut,
+    SlotOut,
+    SlotTakenOut,
+    TherapistOut,
+)
+from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
+from .services import (
+    BookingError,
+    BookingRefused,
+    CancellationWindowClosed,
+    SlotUnavailable,
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+)
+
+router = Router(tags=["catalogue"])
+# django_auth runs Django's CSRF check on unsafe methods before it looks at the session.
+appointments_router = Router(tags=["appointments"], auth=django_auth)
+
+M = TypeVar("M", bound=Model)
+
+CHANGE_RESPONSES: dict[int, Any] = {
+    200: AppointmentOut,
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ForbiddenOut,
+    404: ErrorOut,
+    409: SlotTakenOut,
+    422: FieldErrorsOut,
+}
+
+
+def _no_more(error: BookingError) -> dict[str, object]:
+    return {}
+
+
+def _alternatives(error: SlotUnavailable) -> dict[str, object]:
+    tz = clinic_get().tz
+    return {"alternatives": [_slot_out(slot, tz).model_dump() for slot in error.alternatives]}
+
+
+# How each refusal from bookings.services reaches the client: its status, and what the body
+# carries beside `detail`. Looked up along the exception's MRO, so BookingError is the fallback.
+REFUSALS: dict[type[BookingError], tuple[int, Callable[[Any], dict[str, object]]]] = {
+    BookingRefused: (400, _no_more),
+    SlotUnavailable: (409, _alternatives),
+    CancellationWindowClosed: (409, _no_more),
+    # INTAKE GATE: once bookings.services defines IntakeRequired, import it and add this entry:
+    # IntakeRequired: (403, lambda error: {"outcome": error.outcome}),
+    BookingError: (400, _no_more),
+}
+
+
+def refusal_response(error: BookingError) -> tuple[int, dict[str, object]]:
+    """The status and JSON body for a refusal raised by bookings.services."""
+    for cls in type(error).__mro__:
+        if cls in REFUSALS:
+            status, extra = REFUSALS[cls]
+            return status, {"detail": error.message, **extra(error)}
+    raise TypeError(f"{error!r} is not a BookingError")
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    return moment.astimezone(tz)
+
+
+def _slot_out(slot: Slot, tz: ZoneInfo) -> SlotOut:
+    return SlotOut(therapist=slot.therapist_id, start=_local(slot.start, tz), end=_local(slot.end, tz))
+
+
+def _appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
+    return AppointmentOut(
+        id=appointment.pk,
+        service=appointment.service_id,
+        therapist=appointment.therapist_id,
+        start=_local(appointment.start, tz),
+        end=_local(appointment.end, tz),
+        status=appointment.status,
+    )
+
+
+def _one_of(queryset: QuerySet[M], pk: int, *, loc: tuple[str, ...]) -> M:
+    """The row with `pk`, or a 422 at `loc`, shaped like the input schemas' own errors."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        noun = queryset.model._meta.verbose_name
+        raise ValidationError([{"loc": loc, "msg": f"There is no {noun} with id {pk}."}])
+    return found
+
+
+def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+    # Someone else's appointment is "not found", not "forbidden": ids reveal nothing.
+    return get_object_or_404(appointments_of_client(request.user.pk), pk=appointment_id)
+
+
+@router.get("/services", response=list[ServiceOut], summary="Services that can be booked")
+def services(request: HttpRequest) -> QuerySet[Service]:
+    return services_bookable()
+
+
+@router.get("/therapists", response=list[TherapistOut], summary="Therapists who can be booked")
+def therapists(request: HttpRequest) -> QuerySet[Therapist]:
+    return therapists_bookable()
+
+
+@router.get(
+    "/availability",
+    response={200: AvailabilityOut, 422: FieldErrorsOut},
+    summary="Free slots for a service between two local dates",
+)
+def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> AvailabilityOut:
+    service = _one_of(services_bookable(), query.service, loc=("query", "service"))
+    therapist = None
+    if query.therapist is not None:
+        therapist = _one_of(therapists_bookable(), query.therapist, loc=("query", "therapist"))
+    clinic = clinic_get()
+    slots = free_slots(
+        service=service, therapist=therapist, start_date=query.start, end_date=query.end, clinic=clinic
+    )
+    return AvailabilityOut(time_zone=clinic.time_zone, slots=[_slot_out(slot, clinic.tz) for slot in slots])
+
+
+@appointments_router.get(
+    "", response={200: list[AppointmentOut], 401: ErrorOut}, summary="My appointments, by start time"
+)
+def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
+    tz = clinic_get().tz
+    mine = appointments_of_client(request.user.pk).order_by("start", "pk")
+    return [_appointment_out(appointment, tz) for appointment in mine]
+
+
+@appointments_router.post(
+    "",
+    response={**CHANGE_RESPONSES, 201: AppointmentOut},
+    summary="Book an appointment",
+    description="`start` must be a slot from /availability. 409 offers nearby free slots instead.",
+)
+def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
+    appointment = appointment_book(
+        client=request.user,
+        service=_one_of(Service.objects.all(), booking.service, loc=("body", "booking", "service")),
+        therapist=_one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
+        start=booking.start,
+    )
+    return Status(201, _appointment_out(appointment, clinic_get().tz))
+
+
+@appointments_router.get(
+    "/{appointment_id}", response={200: AppointmentOut, 401: ErrorOut, 404: ErrorOut}, summary="One of mine"
+)
+def appointments_detail(request: HttpRequest, appointment_id: int) -> AppointmentOut:
+    return _appointment_out(_own_appointment(request, appointment_id), clinic_get().tz)
+
+
+@appointments_router.post(
+    "/{appointment_id}/cancel", response=CHANGE_RESPONSES, summary="Cancel an appointment"
+)
+def appointments_cancel(request: HttpRequest, appointment_id: int) -> AppointmentOut:
+    appointment = appointment_cancel(appointment=_own_appointment(request, appointment_id), by=request.user)
+    return _appointment_out(appointment, clinic_get().tz)
+
+
+@appointments_router.post(
+    "/{appointment_id}/reschedule", response=CHANGE_RESPONSES, summary="Move an appointment"
+)
+def appointments_reschedule(request: HttpRequest, appointment_id: int, move: RescheduleIn) -> AppointmentOut:
+    appointment = _own_appointment(request, appointment_id)
+    therapist = None
+    if move.therapist is not None:
+        therapist = _one_of(Therapist.objects.all(), move.therapist, loc=("body", "move", "therapist"))
+    appointment = appointment_reschedule(
+        appointment=appointment, start=move.start, therapist=therapist, by=request.user
+    )
+    return _appointment_out(appointment, clinic_get().tz)

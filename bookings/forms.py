@@ -1,0 +1,150 @@
+"""Forms for the client's booking pages: they read and check the request, the services decide."""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.dateparse import parse_datetime
+
+from .models import Clinic, Therapist
+from .selectors import services_bookable, therapists_bookable
+
+ANYONE = "any"
+
+
+def start_param(start: datetime) -> str:
+    """A slot's start as it travels in a URL: UTC, so no "+" needs escaping."""
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+class DaySearchForm(forms.Form):
+    """A therapist (or anyone) and a local date to list free times for; read from the query string."""
+
+    therapist = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Please choose a therapist from the list, or Anyone."},
+    )
+    date = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Please enter a date such as 2026-12-07."},
+    )
+
+    def __init__(
+        self, data: object = None, *, clinic: Clinic, today: date, therapists: Iterable[Therapist], **kwargs: object
+    ) -> None:
+        super().__init__(data, **kwargs)  # type: ignore[arg-type]
+        self.today = today
+        self.last_day = today + timedelta(days=clinic.booking_horizon_days)
+        self.therapists_by_id = {str(each.pk): each for each in therapists}
+        self.fields["therapist"].choices = [(ANYONE, "Anyone")] + [
+            (pk, each.name) for pk, each in self.therapists_by_id.items()
+        ]
+        self.fields["date"].widget.attrs.update(min=today.isoformat(), max=self.last_day.isoformat())
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("therapist", css_class="col-12 col-sm-6"),
+                Column("date", css_class="col-12 col-sm-6"),
+            ),
+            StrictButton("Show free times", type="submit", css_class="btn-success"),
+        )
+
+    def clean_therapist(self) -> Therapist | None:
+        return self.therapists_by_id.get(self.cleaned_data["therapist"])
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"] or self.today
+        if not self.today <= day <= self.last_day:
+            raise forms.ValidationError(
+                f"Please choose a date between today and {self.last_day:%-d %B %Y}: "
+                "that's as far ahead as we take bookings online."
+            )
+        return day
+
+
+class SlotSearchForm(DaySearchForm):
+    """The booking page: a service, a therapist or anyone, and a day."""
+
+    service = forms.ModelChoiceField(
+        queryset=services_bookable(),
+        empty_label="Choose a treatment",
+        label="Treatment",
+        error_messages={
+            "required": "Please choose a treatment.",
+            "invalid_choice": "That treatment can't be booked online. Please choose one from the list.",
+        },
+    )
+    field_order = ["service", "therapist", "date"]
+
+    def __init__(self, data: object = None, **kwargs: object) -> None:
+        super().__init__(data, therapists=therapists_bookable(), **kwargs)  # type: ignore[arg-type]
+
+    def layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("service", css_class="col-12 col-md-5"),
+                Column("therapist", css_class="col-12 col-sm-6 col-md-4"),
+                Column("date", css_class="col-12 col-sm-6 col-md-3"),
+            ),
+            StrictButton("Show free times", type="submit", css_class="btn-success"),
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        service, therapist = cleaned.get("service"), cleaned.get("therapist")
+        if service and therapist and service not in therapist.services.all():
+            self.add_error(
+                "therapist", f"{therapist.name} doesn't offer {service.name}. Choose Anyone or another therapist."
+            )
+        return cleaned
+
+
+class SlotChoiceForm(forms.Form):
+    """A chosen slot, carried in hidden fields from the list of free times to the POST that books it."""
+
+    submit_label = "Move my appointment"
+
+    therapist = forms.ModelChoiceField(queryset=therapists_bookable(), widget=forms.HiddenInput)
+    start = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_show_errors = False  # the page explains a bad slot in words of its own
+        self.helper.layout = Layout(
+            *self.fields, StrictButton(self.submit_label, type="submit", css_class="btn-success btn-lg w-100")
+        )
+
+    def clean_start(self) -> datetime:
+        try:
+            start = parse_datetime(self.cleaned_data["start"])
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise forms.ValidationError("That time isn't one we offered.")
+        return start.astimezone(UTC)
+
+
+class BookingConfirmForm(SlotChoiceForm):
+    submit_label = "Confirm booking"
+
+    service = forms.ModelChoiceField(queryset=services_bookable(), widget=forms.HiddenInput)
+    field_order = ["service", "therapist", "start"]
+
+    def query(self) -> dict[str, str]:
+        """The slot as query parameters, to come back to this page (after logging in, say)."""
+        return {
+            "service": str(self.cleaned_data["service"].pk),
+            "therapist": str(self.cleaned_data["therapist"].pk),
+            "start": start_param(self.cleaned_data["start"]),
+        }

@@ -1,0 +1,126 @@
+"""Create a demo clinic: services, three therapists with weekly hours, and demo logins.
+
+Running it again updates the same rows instead of adding more.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import ADMIN_GROUP, FRONT_DESK_GROUP
+from bookings.models import Clinic, Service, Therapist, WorkingHours
+from intake.selectors import intake_latest
+from intake.services import intake_submit
+from intake.triage import QUESTIONS
+
+DEMO_PASSWORD = "massage-demo-2026"
+
+SERVICES = [
+    ("Deep tissue massage", 60, "65.00", "Slow, firm pressure to release tension in the deeper layers of muscle."),
+    ("Deep tissue massage", 90, "90.00", "A longer deep tissue session for the back, hips and legs."),
+    ("Trigger point therapy", 60, "65.00", "Sustained pressure on tight knots that refer pain elsewhere."),
+    ("Myofascial release", 60, "65.00", "Gentle, sustained stretching of the connective tissue around muscles."),
+    ("Swedish massage", 60, "55.00", "Long, flowing strokes for relaxation and circulation."),
+    ("Piriformis / medical massage", 45, "55.00", "Focused work on the piriformis and gluteal muscles for sciatic pain."),
+]
+
+THERAPISTS = [
+    ("maya@clinic.example", "Maya", "Patel", "Remedial and sports massage; a special interest in sciatica.", "all"),
+    ("tom@clinic.example", "Tom", "Okafor", "Deep tissue and trigger point work for desk-bound backs.", "deep"),
+    ("lena@clinic.example", "Lena", "Novak", "Myofascial release and Swedish massage; pregnancy trained.", "gentle"),
+]
+WEEKLY_HOURS = [(time(9), time(13)), (time(14), time(18))]  # Monday to Saturday, lunch 13:00-14:00
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo clinic, its services, therapists and demo logins."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        Clinic.objects.update_or_create(
+            pk=1,
+            defaults={
+                "name": "Riverside Massage Clinic",
+                "address": "12 River Street, London SE1 9AA",
+                "phone": "020 7946 0321",
+                "email": "hello@riverside.example",
+                "time_zone": "Europe/London",
+            },
+        )
+        services = []
+        for order, (name, minutes, price, description) in enumerate(SERVICES):
+            service, _ = Service.objects.update_or_create(
+                name=name,
+                duration_minutes=minutes,
+                defaults={
+                    "price": Decimal(price),
+                    "description": description,
+                    "buffer_after_minutes": 15,
+                    "display_order": order,
+                    "is_active": True,
+                },
+            )
+            services.append(service)
+        for order, (email, first, last, bio, offers) in enumerate(THERAPISTS):
+            user = _user(email, first, last)
+            therapist, _ = Therapist.objects.update_or_create(
+                user=user, defaults={"bio": bio, "display_order": order, "is_active": True}
+            )
+            therapist.services.set(_services_for(offers, services))
+            therapist.working_hours.all().delete()
+            WorkingHours.objects.bulk_create(
+                WorkingHours(therapist=therapist, weekday=day, start_time=start, end_time=end)
+                for day in range(6)
+                for start, end in WEEKLY_HOURS
+            )
+        admin = _user("admin@clinic.example", "Alex", "Admin", is_staff=True, is_superuser=True)
+        admin.groups.add(Group.objects.get_or_create(name=ADMIN_GROUP)[0])
+        desk = _user("desk@clinic.example", "Frankie", "Front", is_staff=True)
+        desk.groups.add(Group.objects.get_or_create(name=FRONT_DESK_GROUP)[0])
+        client = _user("client@example.com", "Sam", "Jones", phone="07700 900123")
+        if intake_latest(client) is None:
+            intake_submit(client=client, answers=_clear_demo_answers(), consent=True)
+
+        self.stdout.write(self.style.SUCCESS("Demo clinic ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        for role, email in [
+            ("admin", "admin@clinic.example"),
+            ("front desk", "desk@clinic.example"),
+            ("therapist", "maya@clinic.example"),
+            ("client", "client@example.com"),
+        ]:
+            self.stdout.write(f"  {role:<10} {email}")
+
+
+def _user(email: str, first: str, last: str, **flags: object) -> User:
+    user, created = User.objects.update_or_create(
+        email=email, defaults={"first_name": first, "last_name": last, **flags}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _services_for(offers: str, services: list[Service]) -> list[Service]:
+    if offers == "deep":
+        return [s for s in services if s.name.startswith(("Deep", "Trigger", "Piriformis"))]
+    if offers == "gentle":
+        return [s for s in services if s.name.startswith(("Myofascial", "Swedish", "Deep"))]
+    return services
+
+
+def _clear_demo_answers() -> dict[str, object]:
+    answers: dict[str, object] = {key: False for key in QUESTIONS}
+    answers.update(
+        leg_weakness="none",
+        recent_surgery_weeks=None,
+        age=42,
+        pain_score=5,
+        pain_radiates_below_knee=True,
+        symptom_weeks=3,
+    )
+    return answers
