@@ -157,6 +157,24 @@ def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | No
         return appointment
 
 
+def appointment_record_attendance(
+    *, appointment: Appointment, status: str, by: User, now: datetime | None = None
+) -> Appointment:
+    """Mark a started appointment completed or a no-show (the therapist's or front desk's call)."""
+    now = now or timezone.now()
+    if status not in (Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW):
+        raise BookingRefused("An appointment can only be marked completed or no-show.")
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise BookingRefused("This appointment was cancelled.")
+        if appointment.start > now:
+            raise BookingRefused("An appointment can be marked only once it has started.")
+        appointment.status = status
+        appointment.save(update_fields=["status", "updated_at"])
+        return appointment
+
+
 def cancellation_deadline(appointment: Appointment, clinic: Clinic) -> datetime:
     return appointment.start - timedelta(hours=clinic.cancellation_window_hours)
 
@@ -252,17 +270,15 @@ def _check_bookable(
         raise BookingRefused(f"{therapist.name} isn't working at that time.")
     if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
         raise BookingRefused(f"{therapist.name} is away at that time.")
-    clients_other = Appointment.objects.filter(
-        client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start
-    ).exclude(pk=ignore_appointment_id)
-    if clients_other.exists():
+    others = Appointment.objects.exclude(pk__in=[ignore_appointment_id] if ignore_appointment_id else [])
+    if others.filter(client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start).exists():
         raise BookingRefused("You already have an appointment at that time.")
-    therapists_other = Appointment.objects.filter(
+    therapists_other = others.filter(
         therapist=therapist,
         status__in=Appointment.ACTIVE_STATUSES,
         start__lt=end + service.buffer_after,
         blocked_until__gt=start,
-    ).exclude(pk=ignore_appointment_id)
+    )
     if therapists_other.exists():
         raise _slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
 

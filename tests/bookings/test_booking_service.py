@@ -11,6 +11,7 @@ from bookings.services import (
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
+    appointment_record_attendance,
     appointment_reschedule,
 )
 from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
@@ -198,3 +199,15 @@ def test_the_database_allows_a_cancelled_appointment_under_a_new_one(clinic, ser
     AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10)
 
     assert Appointment.objects.count() == 2
+
+
+def test_an_appointment_is_marked_completed_once_it_has_started(clinic, service, therapist, client_user):
+    appointment = appointment_book(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
+
+    with pytest.raises(BookingRefused, match="once it has started"):
+        appointment_record_attendance(appointment=appointment, status="completed", by=therapist.user)
+    with time_machine.travel(MONDAY_10 + timedelta(minutes=65), tick=False):
+        appointment_record_attendance(appointment=appointment, status="completed", by=therapist.user)
+
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.COMPLETED
