@@ -89,7 +89,7 @@ def csrf(request: HttpRequest) -> dict[str, str]:
 )
 def signup(request: HttpRequest, details: SignupIn) -> Status[object]:
     try:
-        user = user_signup(**details.dict())
+        user = user_signup(**details.model_dump())
     except ValidationError as error:
         return Status(400, {"detail": "Please correct the highlighted fields.", "errors": error.message_dict})
     login(request, user)
@@ -104,9 +104,7 @@ def signup(request: HttpRequest, details: SignupIn) -> Status[object]:
 )
 def log_in(request: HttpRequest, credentials: LoginIn) -> Status[object]:
     # Addresses are stored lower-case (accounts.models.UserManager), so match them that way.
-    user = authenticate(
-        request, email=credentials.email.strip().lower(), password=credentials.password
-    )
+    user = authenticate(request, email=credentials.email.strip().lower(), password=credentials.password)
     if user is None:
         return Status(401, {"detail": "That email and password don't match an account."})
     login(request, user)

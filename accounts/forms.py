@@ -1,16 +1,19 @@
+from typing import Any
+
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 
-def _helper(submit_label: str, *layout: object) -> FormHelper:
+def _helper(form: forms.Form, submit_label: str, *layout: object) -> FormHelper:
+    """A POST form laid out as `layout` (by default its fields in order) and one full-width button."""
     helper = FormHelper()
     helper.form_method = "post"
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label, css_class="w-100"))
+    button = StrictButton(submit_label, type="submit", css_class="btn-success w-100")
+    helper.layout = Layout(*(layout or form.fields), button)
     return helper
 
 
@@ -35,9 +38,10 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = _helper(
+            self,
             "Create account",
             Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
             "email",
@@ -60,20 +64,24 @@ class SignupForm(forms.Form):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
-        self.helper = _helper("Log in")
+        self.helper = _helper(self, "Log in")
+
+    def clean_username(self) -> str:
+        # Accounts store their email in lower case (see UserManager and user_signup).
+        return self.cleaned_data["username"].strip().lower()
 
 
 class ClinicPasswordResetForm(PasswordResetForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper("Send me a reset link")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, "Send me a reset link")
 
 
 class ClinicSetPasswordForm(SetPasswordForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper("Set my new password")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self, "Set my new password")

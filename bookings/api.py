@@ -4,8 +4,7 @@ The rules live in bookings.services and bookings.availability; these views only 
 """
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Model, QuerySet
@@ -16,6 +15,7 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from accounts.api import ErrorOut, FieldErrorsOut
+from accounts.models import User
 
 from .availability import Slot, free_slots
 from .models import Appointment, Service, Therapist
@@ -36,6 +36,7 @@ from .services import (
     BookingError,
     BookingRefused,
     CancellationWindowClosed,
+    IntakeRequired,
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
@@ -48,12 +49,11 @@ appointments_router = Router(tags=["appointments"], auth=django_auth)
 
 M = TypeVar("M", bound=Model)
 
-CHANGE_RESPONSES: dict[int, Any] = {
-    200: AppointmentOut,
+# Every way booking, cancelling or moving can fail; 403 is CSRF or the intake gate.
+REFUSAL_RESPONSES: dict[int, Any] = {
     400: ErrorOut,
     401: ErrorOut,
     403: ForbiddenOut,
-    404: ErrorOut,
     409: SlotTakenOut,
     422: FieldErrorsOut,
 }
@@ -68,14 +68,17 @@ def _alternatives(error: SlotUnavailable) -> dict[str, object]:
     return {"alternatives": [_slot_out(slot, tz).model_dump() for slot in error.alternatives]}
 
 
+def _outcome(error: IntakeRequired) -> dict[str, object]:
+    return {"outcome": error.outcome}
+
+
 # How each refusal from bookings.services reaches the client: its status, and what the body
 # carries beside `detail`. Looked up along the exception's MRO, so BookingError is the fallback.
 REFUSALS: dict[type[BookingError], tuple[int, Callable[[Any], dict[str, object]]]] = {
     BookingRefused: (400, _no_more),
     SlotUnavailable: (409, _alternatives),
     CancellationWindowClosed: (409, _no_more),
-    # INTAKE GATE: once bookings.services defines IntakeRequired, import it and add this entry:
-    # IntakeRequired: (403, lambda error: {"outcome": error.outcome}),
+    IntakeRequired: (403, _outcome),
     BookingError: (400, _no_more),
 }
 
@@ -89,12 +92,8 @@ def refusal_response(error: BookingError) -> tuple[int, dict[str, object]]:
     raise TypeError(f"{error!r} is not a BookingError")
 
 
-def _local(moment: datetime, tz: ZoneInfo) -> datetime:
-    return moment.astimezone(tz)
-
-
 def _slot_out(slot: Slot, tz: ZoneInfo) -> SlotOut:
-    return SlotOut(therapist=slot.therapist_id, start=_local(slot.start, tz), end=_local(slot.end, tz))
+    return SlotOut(therapist=slot.therapist_id, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
 
 
 def _appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
@@ -102,8 +101,8 @@ def _appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
         id=appointment.pk,
         service=appointment.service_id,
         therapist=appointment.therapist_id,
-        start=_local(appointment.start, tz),
-        end=_local(appointment.end, tz),
+        start=appointment.start.astimezone(tz),
+        end=appointment.end.astimezone(tz),
         status=appointment.status,
     )
 
@@ -117,9 +116,14 @@ def _one_of(queryset: QuerySet[M], pk: int, *, loc: tuple[str, ...]) -> M:
     return found
 
 
+def _client(request: HttpRequest) -> User:
+    # Only for appointments_router's views: django_auth lets nobody else this far.
+    return cast(User, request.user)
+
+
 def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
     # Someone else's appointment is "not found", not "forbidden": ids reveal nothing.
-    return get_object_or_404(appointments_of_client(request.user.pk), pk=appointment_id)
+    return get_object_or_404(appointments_of_client(_client(request).pk), pk=appointment_id)
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services that can be booked")
@@ -154,22 +158,23 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Avail
 )
 def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
     tz = clinic_get().tz
-    mine = appointments_of_client(request.user.pk).order_by("start", "pk")
+    mine = appointments_of_client(_client(request).pk).order_by("start", "pk")
     return [_appointment_out(appointment, tz) for appointment in mine]
 
 
 @appointments_router.post(
     "",
-    response={**CHANGE_RESPONSES, 201: AppointmentOut},
+    response={201: AppointmentOut, **REFUSAL_RESPONSES},
     summary="Book an appointment",
     description="`start` must be a slot from /availability. 409 offers nearby free slots instead.",
 )
 def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
     appointment = appointment_book(
-        client=request.user,
+        client=_client(request),
         service=_one_of(Service.objects.all(), booking.service, loc=("body", "booking", "service")),
         therapist=_one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
         start=booking.start,
+        red_flags=booking.red_flags,
     )
     return Status(201, _appointment_out(appointment, clinic_get().tz))
 
@@ -182,15 +187,21 @@ def appointments_detail(request: HttpRequest, appointment_id: int) -> Appointmen
 
 
 @appointments_router.post(
-    "/{appointment_id}/cancel", response=CHANGE_RESPONSES, summary="Cancel an appointment"
+    "/{appointment_id}/cancel",
+    response={200: AppointmentOut, 404: ErrorOut, **REFUSAL_RESPONSES},
+    summary="Cancel an appointment",
 )
 def appointments_cancel(request: HttpRequest, appointment_id: int) -> AppointmentOut:
-    appointment = appointment_cancel(appointment=_own_appointment(request, appointment_id), by=request.user)
+    appointment = appointment_cancel(
+        appointment=_own_appointment(request, appointment_id), by=_client(request)
+    )
     return _appointment_out(appointment, clinic_get().tz)
 
 
 @appointments_router.post(
-    "/{appointment_id}/reschedule", response=CHANGE_RESPONSES, summary="Move an appointment"
+    "/{appointment_id}/reschedule",
+    response={200: AppointmentOut, 404: ErrorOut, **REFUSAL_RESPONSES},
+    summary="Move an appointment",
 )
 def appointments_reschedule(request: HttpRequest, appointment_id: int, move: RescheduleIn) -> AppointmentOut:
     appointment = _own_appointment(request, appointment_id)
@@ -198,6 +209,10 @@ def appointments_reschedule(request: HttpRequest, appointment_id: int, move: Res
     if move.therapist is not None:
         therapist = _one_of(Therapist.objects.all(), move.therapist, loc=("body", "move", "therapist"))
     appointment = appointment_reschedule(
-        appointment=appointment, start=move.start, therapist=therapist, by=request.user
+        appointment=appointment,
+        start=move.start,
+        therapist=therapist,
+        by=_client(request),
+        red_flags=move.red_flags,
     )
     return _appointment_out(appointment, clinic_get().tz)

@@ -1,7 +1,8 @@
 """Forms for the client's booking pages: they read and check the request, the services decide."""
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -15,9 +16,9 @@ from .selectors import services_bookable, therapists_bookable
 ANYONE = "any"
 
 
-def start_param(start: datetime) -> str:
+def start_param(start: dt.datetime) -> str:
     """A slot's start as it travels in a URL: UTC, so no "+" needs escaping."""
-    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    return start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 class DaySearchForm(forms.Form):
@@ -35,13 +36,20 @@ class DaySearchForm(forms.Form):
     )
 
     def __init__(
-        self, data: object = None, *, clinic: Clinic, today: date, therapists: Iterable[Therapist], **kwargs: object
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        clinic: Clinic,
+        today: dt.date,
+        therapists: Iterable[Therapist],
+        **kwargs: Any,
     ) -> None:
-        super().__init__(data, **kwargs)  # type: ignore[arg-type]
+        super().__init__(data, **kwargs)
         self.today = today
-        self.last_day = today + timedelta(days=clinic.booking_horizon_days)
+        self.last_day = today + dt.timedelta(days=clinic.booking_horizon_days)
         self.therapists_by_id = {str(each.pk): each for each in therapists}
-        self.fields["therapist"].choices = [(ANYONE, "Anyone")] + [
+        therapist_field = cast(forms.ChoiceField, self.fields["therapist"])
+        therapist_field.choices = [(ANYONE, "Anyone")] + [
             (pk, each.name) for pk, each in self.therapists_by_id.items()
         ]
         self.fields["date"].widget.attrs.update(min=today.isoformat(), max=self.last_day.isoformat())
@@ -61,11 +69,11 @@ class DaySearchForm(forms.Form):
     def clean_therapist(self) -> Therapist | None:
         return self.therapists_by_id.get(self.cleaned_data["therapist"])
 
-    def clean_date(self) -> date:
+    def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"] or self.today
         if not self.today <= day <= self.last_day:
             raise forms.ValidationError(
-                f"Please choose a date between today and {self.last_day:%-d %B %Y}: "
+                f"Please choose a date between today and {self.last_day.day} {self.last_day:%B %Y}: "
                 "that's as far ahead as we take bookings online."
             )
         return day
@@ -85,8 +93,8 @@ class SlotSearchForm(DaySearchForm):
     )
     field_order = ["service", "therapist", "date"]
 
-    def __init__(self, data: object = None, **kwargs: object) -> None:
-        super().__init__(data, therapists=therapists_bookable(), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, therapists=therapists_bookable(), **kwargs)
 
     def layout(self) -> Layout:
         return Layout(
@@ -103,7 +111,8 @@ class SlotSearchForm(DaySearchForm):
         service, therapist = cleaned.get("service"), cleaned.get("therapist")
         if service and therapist and service not in therapist.services.all():
             self.add_error(
-                "therapist", f"{therapist.name} doesn't offer {service.name}. Choose Anyone or another therapist."
+                "therapist",
+                f"{therapist.name} doesn't offer {service.name}. Choose Anyone or another therapist.",
             )
         return cleaned
 
@@ -116,8 +125,8 @@ class SlotChoiceForm(forms.Form):
     therapist = forms.ModelChoiceField(queryset=therapists_bookable(), widget=forms.HiddenInput)
     start = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_show_errors = False  # the page explains a bad slot in words of its own
@@ -125,14 +134,14 @@ class SlotChoiceForm(forms.Form):
             *self.fields, StrictButton(self.submit_label, type="submit", css_class="btn-success btn-lg w-100")
         )
 
-    def clean_start(self) -> datetime:
+    def clean_start(self) -> dt.datetime:
         try:
             start = parse_datetime(self.cleaned_data["start"])
         except ValueError:
             start = None
         if start is None or start.tzinfo is None:
             raise forms.ValidationError("That time isn't one we offered.")
-        return start.astimezone(UTC)
+        return start.astimezone(dt.UTC)
 
 
 class BookingConfirmForm(SlotChoiceForm):
@@ -140,11 +149,3 @@ class BookingConfirmForm(SlotChoiceForm):
 
     service = forms.ModelChoiceField(queryset=services_bookable(), widget=forms.HiddenInput)
     field_order = ["service", "therapist", "start"]
-
-    def query(self) -> dict[str, str]:
-        """The slot as query parameters, to come back to this page (after logging in, say)."""
-        return {
-            "service": str(self.cleaned_data["service"].pk),
-            "therapist": str(self.cleaned_data["therapist"].pk),
-            "start": start_param(self.cleaned_data["start"]),
-        }

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator
@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut
 from bookings.models import Therapist
+from intake.triage import RED_FLAG_KEYS
 
 MAX_AVAILABILITY_DAYS = 62
 
@@ -81,15 +82,34 @@ class AvailabilityOut(Schema):
     slots: list[SlotOut]
 
 
+# Passed to bookings.services untouched (intake.services validates it), so a yes/no answer
+# must be a JSON boolean: pydantic would otherwise turn "true" or 1 into True.
+RedFlags = Annotated[
+    dict[str, Any] | None,
+    Field(
+        None,
+        description=(
+            'The short red-flag re-check asked at each booking ("since your intake, have you had any '
+            'of these?"): every one of these keys, yes/no answers as JSON booleans, leg_weakness as '
+            "none, mild or severe_or_worsening. A new red flag is recorded and may refuse the "
+            "booking with 403. Leave out to skip the re-check."
+        ),
+        examples=[{key: "none" if key == "leg_weakness" else False for key in RED_FLAG_KEYS}],
+    ),
+]
+
+
 class AppointmentIn(Schema):
     service: int
     therapist: int
     start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
+    red_flags: RedFlags
 
 
 class RescheduleIn(Schema):
     start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
     therapist: int | None = Field(None, description="Leave out to keep the same therapist.")
+    red_flags: RedFlags
 
 
 class AppointmentOut(Schema):

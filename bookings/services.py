@@ -20,6 +20,7 @@ from accounts.roles import is_clinic_admin, is_front_desk
 from intake.selectors import intake_advice, intake_current, intake_is_cleared, intake_latest
 from intake.services import intake_recheck
 from intake.triage import Outcome
+from notifications import outbox
 
 from .availability import Slot, free_slots, local_datetime
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
@@ -86,11 +87,11 @@ def appointment_book(
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
-            _check_intake(clinic=clinic, client=client, now=now)
+            intake_gate_check(client=client, clinic=clinic, now=now)
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
-            return Appointment.objects.create(
+            appointment = Appointment.objects.create(
                 client=client,
                 therapist=therapist,
                 service=service,
@@ -99,6 +100,8 @@ def appointment_book(
                 blocked_until=start + service.duration + service.buffer_after,
                 booked_by=booked_by or client,
             )
+            outbox.appointment_booked(appointment, now=now)
+            return appointment
     except IntegrityError as error:
         raise _slot_taken(clinic, therapist, service, start) from error
 
@@ -125,7 +128,7 @@ def appointment_reschedule(
             _lock(client=appointment.client, therapist=therapist)
             appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
             _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
-            _check_intake(clinic=clinic, client=appointment.client, now=now)
+            intake_gate_check(client=appointment.client, clinic=clinic, now=now)
             _check_bookable(
                 clinic=clinic,
                 client=appointment.client,
@@ -140,6 +143,7 @@ def appointment_reschedule(
             appointment.end = start + appointment.service.duration
             appointment.blocked_until = appointment.end + appointment.service.buffer_after
             appointment.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+            outbox.appointment_moved(appointment, now=now)
             return appointment
     except IntegrityError as error:
         raise _slot_taken(clinic, therapist, appointment.service, start) from error
@@ -154,6 +158,7 @@ def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | No
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = now
         appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
+        outbox.appointment_cancelled(appointment, now=now)
         return appointment
 
 
@@ -172,6 +177,7 @@ def appointment_record_attendance(
             raise BookingRefused("An appointment can be marked only once it has started.")
         appointment.status = status
         appointment.save(update_fields=["status", "updated_at"])
+        outbox.attendance_recorded(appointment, now=now)
         return appointment
 
 
@@ -200,7 +206,14 @@ def _recheck_red_flags(
             raise BookingRefused(" ".join(error.messages)) from error
 
 
-def _check_intake(*, clinic: Clinic, client: User, now: datetime) -> None:
+def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: datetime | None = None) -> None:
+    """Raise IntakeRequired unless the client's sciatica intake lets them book.
+
+    Booking and moving call it inside their transaction; pages call it to send the client
+    to the intake before they pick a time.
+    """
+    clinic = clinic or clinic_get()
+    now = now or timezone.now()
     intake = intake_current(client, valid_days=clinic.intake_valid_days, now=now)
     if intake is None:
         if intake_latest(client) is None:

@@ -14,12 +14,22 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import User
+from intake.forms import RedFlagCheckForm
+from intake.selectors import intake_advice, intake_latest
+
 from . import services
 from .availability import Slot, free_slots
 from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotChoiceForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
-from .services import BookingError, SlotUnavailable
+from .services import BookingError, IntakeRequired, SlotUnavailable
+
+
+class ClientRequest(HttpRequest):
+    """A request behind @login_required: its user is signed in."""
+
+    user: User
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,9 @@ def book(request: HttpRequest) -> HttpResponse:
             clinic,
             form,
             service,
-            slot_url=lambda slot: _confirm_url(service=service, therapist_id=slot.therapist_id, start=slot.start),
+            slot_url=lambda slot: _confirm_url(
+                service=service, therapist_id=slot.therapist_id, start=slot.start
+            ),
             base_query={"service": service.pk},
         )
     return render(request, "bookings/book.html", context)
@@ -66,53 +78,89 @@ def book(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book_confirm(request: HttpRequest) -> HttpResponse:
+def book_confirm(request: ClientRequest) -> HttpResponse:
     form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
     chosen = form.cleaned_data if form.is_valid() else None
-    context: dict[str, object] = {"form": form, "chosen": chosen, "alternatives": []}
-    if request.method == "POST" and chosen:
-        service = form.cleaned_data["service"]
-        try:
+    red_flag_form = RedFlagCheckForm(request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {
+        "form": form,
+        "chosen": chosen,
+        "alternatives": [],
+        "red_flag_form": red_flag_form,
+    }
+    if not chosen:
+        return render(request, "bookings/book_confirm.html", context)
+    try:
+        services.intake_gate_check(client=request.user)
+        if request.method == "POST" and red_flag_form.is_valid():
             appointment = services.appointment_book(
-                client=request.user,  # type: ignore[arg-type]
-                therapist=form.cleaned_data["therapist"],
-                service=service,
-                start=form.cleaned_data["start"],
+                client=request.user,
+                therapist=chosen["therapist"],
+                service=chosen["service"],
+                start=chosen["start"],
+                red_flags=red_flag_form.cleaned_red_flags(),
             )
-        except SlotUnavailable as error:
-            form.add_error(None, error.message)
-            context["alternatives"] = _slot_buttons(
-                error.alternatives,
-                lambda slot: _confirm_url(service=service, therapist_id=slot.therapist_id, start=slot.start),
-            )
-        # INTAKE GATE: when bookings.services.IntakeRequired lands, catch it here, before
-        # BookingError. With `error.outcome is None` (no current sciatica intake), redirect to
-        # the intake app's page with ?next=<this page's GET URL, from form.query()> so the
-        # client comes back to confirm; with a red flag ("EMERGENCY"/"SEE_DOCTOR") fall
-        # through to BookingError below, which shows the advice in the message.
-        except BookingError as error:
-            form.add_error(None, error.message)
-        else:
             return redirect("appointment_booked", appointment_id=appointment.pk)
+    except IntakeRequired as error:
+        return _to_intake(
+            error,
+            come_back_to=_confirm_url(
+                service=chosen["service"], therapist_id=chosen["therapist"].pk, start=chosen["start"]
+            ),
+        )
+    except SlotUnavailable as error:
+        form.add_error(None, error.message)
+        context["alternatives"] = _slot_buttons(
+            error.alternatives,
+            lambda slot: _confirm_url(
+                service=chosen["service"], therapist_id=slot.therapist_id, start=slot.start
+            ),
+        )
+    except BookingError as error:
+        form.add_error(None, error.message)
     return render(request, "bookings/book_confirm.html", context)
 
 
+def _to_intake(error: IntakeRequired, *, come_back_to: str) -> HttpResponse:
+    """No current intake: fill it in, then come back. A red flag: the advice page."""
+    if error.outcome is None:
+        return redirect(f"{reverse('intake_start')}?{urlencode({'next': come_back_to})}")
+    return redirect("intake_result")
+
+
 @login_required
 @require_GET
-def appointment_booked(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_booked(request: ClientRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
-    deadline = services.cancellation_deadline(appointment, clinic_get())
-    return render(request, "bookings/appointment_booked.html", {"appointment": appointment, "deadline": deadline})
+    clinic = clinic_get()
+    intake = intake_latest(request.user)
+    safety_advice = (
+        intake_advice(
+            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        )
+        if intake is not None
+        else []
+    )
+    context = {
+        "appointment": appointment,
+        "deadline": services.cancellation_deadline(appointment, clinic),
+        "safety_advice": safety_advice,
+    }
+    return render(request, "bookings/appointment_booked.html", context)
 
 
 @login_required
 @require_GET
-def my_appointments(request: HttpRequest) -> HttpResponse:
+def my_appointments(request: ClientRequest) -> HttpResponse:
     clinic = clinic_get()
     now = timezone.now()
     appointments = list(appointments_of_client(request.user.pk).order_by("start"))
-    upcoming = [a for a in appointments if a.status == Appointment.Status.BOOKED and a.start >= now]
-    past = [a for a in reversed(appointments) if a not in upcoming]
+
+    def is_upcoming(appointment: Appointment) -> bool:
+        return appointment.status == Appointment.Status.BOOKED and appointment.start >= now
+
+    upcoming = [a for a in appointments if is_upcoming(a)]
+    past = [a for a in reversed(appointments) if not is_upcoming(a)]
     context = {
         "upcoming": [UpcomingAppointment(a, services.cancellation_deadline(a, clinic)) for a in upcoming],
         "past": past,
@@ -123,12 +171,12 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_cancel(request: ClientRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = clinic_get()
     if request.method == "POST":
         try:
-            services.appointment_cancel(appointment=appointment, by=request.user)  # type: ignore[arg-type]
+            services.appointment_cancel(appointment=appointment, by=request.user)
         except BookingError as error:
             messages.error(request, error.message)
         else:
@@ -138,12 +186,14 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
             )
         return redirect("my_appointments")
     deadline = services.cancellation_deadline(appointment, clinic)
-    return render(request, "bookings/appointment_cancel.html", {"appointment": appointment, "deadline": deadline})
+    return render(
+        request, "bookings/appointment_cancel.html", {"appointment": appointment, "deadline": deadline}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = clinic_get()
     service = appointment.service
@@ -162,7 +212,7 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
 
     def choose_url(slot: Slot) -> str:
         query = {"therapist": slot.therapist_id, "start": start_param(slot.start)}
-        return f"{reschedule_url}?{urlencode(query)}"
+        return f"{reschedule_url}?{urlencode(query, safe=':')}"
 
     context: dict[str, object] = {"appointment": appointment, "search": search, "choice": choice}
     if choice is not None and choice.is_valid():
@@ -174,7 +224,7 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
                 appointment=appointment,
                 start=choice.cleaned_data["start"],
                 therapist=choice.cleaned_data["therapist"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except SlotUnavailable as error:
             choice.add_error(None, error.message)
@@ -195,14 +245,14 @@ def appointment_reschedule(request: HttpRequest, appointment_id: int) -> HttpRes
     return render(request, "bookings/appointment_reschedule.html", context)
 
 
-def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
+def _own_appointment(request: ClientRequest, appointment_id: int) -> Appointment:
     """The signed-in client's appointment; anyone else's is a 404, as if it didn't exist."""
     return get_object_or_404(appointments_of_client(request.user.pk), pk=appointment_id)
 
 
 def _confirm_url(*, service: Service, therapist_id: int, start: datetime) -> str:
     query = {"service": service.pk, "therapist": therapist_id, "start": start_param(start)}
-    return f"{reverse('book_confirm')}?{urlencode(query)}"
+    return f"{reverse('book_confirm')}?{urlencode(query, safe=':')}"
 
 
 def _free_times(
@@ -248,8 +298,10 @@ def _free_times(
 
 def _slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
     ids = {slot.therapist_id for slot in slots}
-    names = {each.pk: each.name for each in Therapist.objects.select_related("user").filter(pk__in=ids)}
-    return [SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots]
+    names = {each.pk: each.name for each in therapists_bookable().filter(pk__in=ids)}
+    return [
+        SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots
+    ]
 
 
 def _when(start: datetime, clinic: Clinic) -> str:

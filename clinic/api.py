@@ -38,6 +38,7 @@ api = ClinicAPI(title="Clinic booking API", version="1", urls_namespace="api-v1"
 api.add_router("/auth", accounts_router)
 api.add_router("/", bookings_router)
 api.add_router("/appointments", appointments_router)
+api.add_router("/intake", "intake.api.router")
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
@@ -102,5 +103,7 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # log gets the traceback), but the client still gets JSON.
     signals.got_request_exception.send(sender=None, request=request)
     response = _error(request, 500, "Something went wrong on our side. Please try again.")
-    log_response("%s: %s", "Internal Server Error", request.path, response=response, request=request, exception=exc)
+    log_response(
+        "%s: %s", "Internal Server Error", request.path, response=response, request=request, exception=exc
+    )
     return response

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "accounts",
     "bookings",
     "intake",
+    "notifications",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +147,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # The outbox's dispatcher (notifications/dispatch.py); a tick older than a minute is dropped.
+    "notifications-dispatch": {
+        "task": "notifications.tasks.dispatch_due",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("intake/", include("intake.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
 ]

@@ -22,7 +22,9 @@ class ApiClient:
     def post(self, path, body=None, *, csrf=True):
         # Logging in rotates the token, so read the cookie afresh each time, as a widget would.
         headers = {"X-CSRFToken": self.browser.cookies["csrftoken"].value} if csrf else {}
-        return self.browser.post(f"/api/v1{path}", body or {}, content_type="application/json", headers=headers)
+        return self.browser.post(
+            f"/api/v1{path}", body or {}, content_type="application/json", headers=headers
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +39,15 @@ def anonymous_api(clinic):
 
 
 @pytest.fixture
-def client_api(clinic, client_user):
-    api = ApiClient()
-    api.browser.force_login(client_user)
-    return api
+def api_as(clinic):
+    def logged_in(user):
+        api = ApiClient()
+        api.browser.force_login(user)
+        return api
+
+    return logged_in
+
+
+@pytest.fixture
+def client_api(api_as, client_user):
+    return api_as(client_user)

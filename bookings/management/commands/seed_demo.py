@@ -20,18 +20,51 @@ from intake.triage import QUESTIONS
 DEMO_PASSWORD = "massage-demo-2026"
 
 SERVICES = [
-    ("Deep tissue massage", 60, "65.00", "Slow, firm pressure to release tension in the deeper layers of muscle."),
+    (
+        "Deep tissue massage",
+        60,
+        "65.00",
+        "Slow, firm pressure to release tension in the deeper layers of muscle.",
+    ),
     ("Deep tissue massage", 90, "90.00", "A longer deep tissue session for the back, hips and legs."),
     ("Trigger point therapy", 60, "65.00", "Sustained pressure on tight knots that refer pain elsewhere."),
-    ("Myofascial release", 60, "65.00", "Gentle, sustained stretching of the connective tissue around muscles."),
+    (
+        "Myofascial release",
+        60,
+        "65.00",
+        "Gentle, sustained stretching of the connective tissue around muscles.",
+    ),
     ("Swedish massage", 60, "55.00", "Long, flowing strokes for relaxation and circulation."),
-    ("Piriformis / medical massage", 45, "55.00", "Focused work on the piriformis and gluteal muscles for sciatic pain."),
+    (
+        "Piriformis / medical massage",
+        45,
+        "55.00",
+        "Focused work on the piriformis and gluteal muscles for sciatic pain.",
+    ),
 ]
 
 THERAPISTS = [
-    ("maya@clinic.example", "Maya", "Patel", "Remedial and sports massage; a special interest in sciatica.", "all"),
-    ("tom@clinic.example", "Tom", "Okafor", "Deep tissue and trigger point work for desk-bound backs.", "deep"),
-    ("lena@clinic.example", "Lena", "Novak", "Myofascial release and Swedish massage; pregnancy trained.", "gentle"),
+    (
+        "maya@clinic.example",
+        "Maya",
+        "Patel",
+        "Remedial and sports massage; a special interest in sciatica.",
+        "all",
+    ),
+    (
+        "tom@clinic.example",
+        "Tom",
+        "Okafor",
+        "Deep tissue and trigger point work for desk-bound backs.",
+        "deep",
+    ),
+    (
+        "lena@clinic.example",
+        "Lena",
+        "Novak",
+        "Myofascial release and Swedish massage; pregnancy trained.",
+        "gentle",
+    ),
 ]
 WEEKLY_HOURS = [(time(9), time(13)), (time(14), time(18))]  # Monday to Saturday, lunch 13:00-14:00
 
@@ -85,7 +118,9 @@ class Command(BaseCommand):
         if intake_latest(client) is None:
             intake_submit(client=client, answers=_clear_demo_answers(), consent=True)
 
-        self.stdout.write(self.style.SUCCESS("Demo clinic ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo clinic ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
         for role, email in [
             ("admin", "admin@clinic.example"),
             ("front desk", "desk@clinic.example"),

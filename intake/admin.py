@@ -1,0 +1,111 @@
+"""Intakes and doctor's clearances in the admin: to look up, never to edit.
+
+An intake is a record of what the client answered; a change is a new intake, submitted by the
+client. Clearances are recorded on the clinic's clearance page, through
+intake.services.clearance_record, like every other path.
+"""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import DoctorClearance, Intake
+from .triage import Outcome
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class DoctorClearanceInline(admin.TabularInline):
+    model = DoctorClearance
+    extra = 0
+    fields = ("doctor_name", "cleared_on", "note", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Intake)
+class IntakeAdmin(ReadOnlyAdmin):
+    list_display = ("id", "client", "created_at", "outcome", "reason_codes", "is_recheck", "is_cleared")
+    list_filter = ("outcome", ("rechecked_from", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("client__email", "client__first_name", "client__last_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("client",)
+    inlines = [DoctorClearanceInline]
+    fieldsets = (
+        (None, {"fields": ("client", "created_at", "submitted_by", "rechecked_from", "clearance_page")}),
+        ("Outcome", {"fields": ("outcome", "reasons")}),
+        ("Answers", {"fields": ("answers",)}),
+        (
+            "About the client",
+            {
+                "fields": (
+                    "pain_location",
+                    "worse_with",
+                    "health_history",
+                    "medications",
+                    "pressure_preference",
+                    "positioning",
+                    "areas_to_avoid",
+                    "goals",
+                    "consent_given_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("clearance_page",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Intake]:
+        cleared = DoctorClearance.objects.filter(intake=OuterRef("pk"))
+        return super().get_queryset(request).annotate(has_clearance=Exists(cleared))
+
+    @admin.display(description="reasons")
+    def reason_codes(self, intake: Intake) -> str:
+        return ", ".join(reason["code"] for reason in intake.reasons)
+
+    @admin.display(description="re-check", boolean=True)
+    def is_recheck(self, intake: Intake) -> bool:
+        return intake.rechecked_from_id is not None
+
+    @admin.display(description="cleared", boolean=True)
+    def is_cleared(self, intake: Intake) -> bool | None:
+        if intake.outcome != Outcome.SEE_DOCTOR:
+            return None
+        return intake.has_clearance  # type: ignore[attr-defined]
+
+    @admin.display(description="doctor's clearance")
+    def clearance_page(self, intake: Intake) -> str:
+        if intake.outcome != Outcome.SEE_DOCTOR:
+            return "-"
+        return format_html(
+            '<a href="{}">Record or view clearances</a>', reverse("intake_clearance", args=[intake.pk])
+        )
+
+
+@admin.register(DoctorClearance)
+class DoctorClearanceAdmin(ReadOnlyAdmin):
+    list_display = ("intake", "client", "doctor_name", "cleared_on", "recorded_by", "recorded_at")
+    list_filter = ("cleared_on", "recorded_at")
+    search_fields = ("doctor_name", "intake__client__email", "intake__client__last_name")
+    date_hierarchy = "cleared_on"
+    list_select_related = ("intake__client", "recorded_by")
+
+    @admin.display(description="client", ordering="intake__client__last_name")
+    def client(self, clearance: DoctorClearance) -> str:
+        return str(clearance.intake.client)

@@ -1,0 +1,138 @@
+"""The sciatica intake in the JSON API v1: submit one, and read the current one.
+
+`answers` arrives as a plain JSON object and goes to intake.services untouched, so a yes/no
+answer must be a JSON boolean: pydantic would otherwise turn "true" or 1 into True.
+"""
+
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError as ServiceValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.security import django_auth
+from pydantic import ConfigDict, StrictBool
+
+from accounts.api import ErrorOut, FieldErrorsOut
+from bookings.selectors import clinic_get
+
+from .forms import WORSE_WITH_CHOICES
+from .models import Intake
+from .selectors import intake_advice, intake_current
+from .services import DETAIL_FIELDS, intake_submit
+from .triage import QUESTIONS
+
+# django_auth runs Django's CSRF check on unsafe methods before it looks at the session.
+router = Router(tags=["intake"], auth=django_auth)
+
+WorseWith = Literal[tuple(value for value, _ in WORSE_WITH_CHOICES)]  # type: ignore[valid-type]
+Pressure = Literal[("", *Intake.Pressure.values)]  # type: ignore[valid-type]
+
+ANSWERS_EXAMPLE: dict[str, object] = {
+    **{key: False for key in QUESTIONS},
+    "leg_weakness": "none",
+    "recent_surgery_weeks": None,
+    "age": 35,
+    "pain_score": 5,
+    "pain_radiates_below_knee": True,
+    "numbness_tingling": True,
+    "symptom_weeks": 3,
+}
+
+
+class IntakeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Any] = Field(
+        description=(
+            "All 20 questions, keyed as in the intake. Yes/no answers are JSON booleans; "
+            "leg_weakness is none, mild or severe_or_worsening; recent_surgery_weeks is a whole "
+            "number or null (no operation in the last 3 months); age 0-120, pain_score 0-10, "
+            "symptom_weeks 0 or more."
+        ),
+        examples=[ANSWERS_EXAMPLE],
+    )
+    consent: StrictBool = Field(
+        False, description="true: the client agrees that the answers are shared with the clinic's therapists."
+    )
+    pain_location: str = Field("", max_length=200)
+    worse_with: list[WorseWith] = Field(default_factory=list)
+    health_history: str = ""
+    medications: str = ""
+    pressure_preference: Pressure = ""
+    positioning: str = Field("", max_length=200)
+    areas_to_avoid: str = Field("", max_length=200)
+    goals: str = ""
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+
+
+class IntakeOut(Schema):
+    id: int
+    outcome: str = Field(description="EMERGENCY, SEE_DOCTOR, CAUTION or CLEAR.")
+    reasons: list[ReasonOut]
+    advice: list[str] = Field(description="Paragraphs to show the client, in order.")
+
+
+def _intake_out(intake: Intake) -> IntakeOut:
+    clinic = clinic_get()
+    return IntakeOut(
+        id=intake.pk,
+        outcome=intake.outcome,
+        reasons=[ReasonOut(code=reason["code"], message=reason["message"]) for reason in intake.reasons],
+        advice=intake_advice(
+            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        ),
+    )
+
+
+def _field_loc(field: str) -> tuple[str, ...]:
+    # Shaped like pydantic's own locations, so clinic.api reports "answers.age" or "consent".
+    # The schema has already checked the details, so any other key is one of the answers.
+    if field == "consent" or field in DETAIL_FIELDS:
+        return ("body", "payload", field)
+    return ("body", "payload", "answers", field)
+
+
+@router.post(
+    "",
+    response={201: IntakeOut, 401: ErrorOut, 403: ErrorOut, 422: FieldErrorsOut},
+    summary="Submit a sciatica intake",
+    description="Stores nothing unless every answer is valid and consent is true.",
+)
+def intake_create(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]:
+    try:
+        intake = intake_submit(
+            client=request.user,  # type: ignore[arg-type]
+            answers=payload.answers,
+            consent=payload.consent,
+            details=payload.model_dump(include=set(DETAIL_FIELDS)),
+        )
+    except ServiceValidationError as error:
+        raise ValidationError(
+            [
+                {"loc": _field_loc(field), "msg": message}
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        ) from error
+    return Status(201, _intake_out(intake))
+
+
+@router.get(
+    "/current",
+    response={200: IntakeOut, 401: ErrorOut, 404: ErrorOut},
+    summary="My current intake",
+    description="The latest intake, if it is recent enough to book on; 404 if there is none.",
+)
+def intake_current_get(request: HttpRequest) -> Status[object]:
+    clinic = clinic_get()
+    intake = intake_current(request.user, valid_days=clinic.intake_valid_days, now=timezone.now())  # type: ignore[arg-type]
+    if intake is None:
+        return Status(404, {"detail": "There is no current intake. Please fill in the health questionnaire."})
+    return Status(200, _intake_out(intake))
+

@@ -1,0 +1,263 @@
+"""Forms for the sciatica intake: they read and lay out the questions; intake.services decides.
+
+Every question is worded as in triage.QUESTIONS, and every red-flag question is a required
+radio button with no default, so a client cannot skip one (spec §2, R2: red flags "should be
+explicitly looked for").
+"""
+
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Intake
+from .services import DETAIL_FIELDS
+from .triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, YES_NO_KEYS
+from .validation import RANGES
+
+YES, NO = "yes", "no"
+YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
+WORSE_WITH_CHOICES = [
+    ("sitting", "Sitting"),
+    ("standing", "Standing"),
+    ("bending", "Bending"),
+    ("walking", "Walking"),
+]
+RED_FLAG_CHECK_HEADING = "Since your intake, have you had any of these?"
+
+# The sections of the intake form, in the order the client meets them.
+PAIN_KEYS = ("pain_radiates_below_knee", "numbness_tingling", "pain_score", "symptom_weeks")
+WARNING_SIGN_KEYS = (
+    "bladder_bowel_change",
+    "saddle_numbness",
+    "leg_weakness",
+    "both_legs",
+    "recent_major_trauma",
+    "cancer_history",
+    "fever_or_unexplained_weight_loss",
+    "iv_drug_use_or_immunosuppressed",
+)
+MASSAGE_SAFETY_KEYS = (
+    "known_blood_clot",
+    "calf_swelling_redness_warmth",
+    "recent_fracture_unhealed",
+    "anticoagulants",
+    "pregnant",
+    "osteoporosis",
+)
+
+
+def _yes_or_no(value: str) -> bool:
+    return value == YES
+
+
+def answer_field(key: str) -> forms.Field:
+    """The field for one intake question: required, worded as in triage.QUESTIONS, no default."""
+    label = QUESTIONS[key]
+    if key in YES_NO_KEYS:
+        return forms.TypedChoiceField(
+            label=label,
+            choices=YES_NO_CHOICES,
+            coerce=_yes_or_no,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please answer yes or no."},
+        )
+    if key == "leg_weakness":
+        return forms.ChoiceField(
+            label=label,
+            choices=[(value.value, text) for value, text in LEG_WEAKNESS_CHOICES],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please choose one answer."},
+        )
+    low, high = RANGES[key]
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": "Please answer this question."},
+    )
+
+
+def _inline_radios(name: str) -> InlineRadios:
+    # crispy-bootstrap5 hides the error message of inline radios; this template shows it.
+    return InlineRadios(name, template="intake/crispy/radioselect_inline.html")
+
+
+def _question(key: str) -> Field:
+    # Yes and No side by side; leg weakness's three long answers one under another.
+    return _inline_radios(key) if key in YES_NO_KEYS else Field(key)
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put the field-keyed messages of an intake service on the matching fields."""
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class IntakeForm(ServiceErrorsMixin, forms.Form):
+    """The sciatica intake: the 20 questions of triage.QUESTIONS, the client's details and consent."""
+
+    pain_location = forms.CharField(
+        label="Where is the pain?",
+        max_length=200,
+        required=False,
+        help_text="For example: left buttock and the back of the left thigh.",
+    )
+    worse_with = forms.MultipleChoiceField(
+        label="What makes it worse?",
+        choices=WORSE_WITH_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # QUESTIONS["recent_surgery_weeks"] asks two things; the client answers them one at a time.
+    recent_surgery = forms.TypedChoiceField(
+        label=QUESTIONS["recent_surgery_weeks"],
+        choices=YES_NO_CHOICES,
+        coerce=_yes_or_no,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please answer yes or no."},
+    )
+    recent_surgery_weeks = forms.IntegerField(
+        label="How many whole weeks ago?",
+        min_value=RANGES["recent_surgery_weeks"][0],
+        required=False,
+        help_text="Only if you answered yes. 0 if it was less than a week ago.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    health_history = forms.CharField(
+        label="Other health problems, past or present",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    medications = forms.CharField(
+        label="Medicines you take", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    pressure_preference = forms.ChoiceField(
+        label="What pressure do you prefer?",
+        choices=Intake.Pressure.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    positioning = forms.CharField(
+        label="How do you like to lie?",
+        max_length=200,
+        required=False,
+        help_text="For example side-lying, or with a pillow under your knees.",
+    )
+    areas_to_avoid = forms.CharField(label="Areas to avoid", max_length=200, required=False)
+    goals = forms.CharField(
+        label="What would you like the massage to help with?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label="I agree that my answers are shared with the clinic's therapists to keep my massage safe.",
+        error_messages={"required": "Please confirm your consent to continue."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for key in (*PAIN_KEYS, *WARNING_SIGN_KEYS, *MASSAGE_SAFETY_KEYS, "age"):
+            self.fields[key] = answer_field(key)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template adds the form tag with `next`
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset(
+                "About your pain",
+                "pain_location",
+                *(_question(key) for key in PAIN_KEYS),
+                InlineCheckboxes("worse_with"),
+            ),
+            Fieldset(
+                "Important safety questions",
+                HTML(
+                    '<p class="text-muted">Some of these questions are personal. Please answer every '
+                    "one: they help us spot the rare problems that need a doctor rather than a "
+                    "massage.</p>"
+                ),
+                *(_question(key) for key in WARNING_SIGN_KEYS),
+            ),
+            Fieldset(
+                "Is massage safe for you?",
+                *(_question(key) for key in MASSAGE_SAFETY_KEYS),
+                _inline_radios("recent_surgery"),
+                "recent_surgery_weeks",
+                "age",
+            ),
+            Fieldset("Your health and medicines", "health_history", "medications"),
+            Fieldset(
+                "How you like your massage", _inline_radios("pressure_preference"), "positioning", "areas_to_avoid"
+            ),
+            Fieldset("Your goals", "goals"),
+            Fieldset("Consent", "consent"),
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recent_surgery") is False:
+            cleaned["recent_surgery_weeks"] = None
+        elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
+            if "recent_surgery_weeks" not in self.errors:
+                self.add_error("recent_surgery_weeks", "Please say how many whole weeks ago the operation was.")
+        return cleaned
+
+    def answers(self) -> dict[str, object]:
+        """The 20 answers keyed as in triage.QUESTIONS, for intake.services.intake_submit."""
+        return {key: self.cleaned_data[key] for key in QUESTIONS}
+
+    def details(self) -> dict[str, object]:
+        return {field: self.cleaned_data[field] for field in DETAIL_FIELDS}
+
+
+class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
+    """The short red-flag check at booking, one required question per triage.RED_FLAG_KEYS.
+
+    Render it inside the booking form with ``{% include "intake/_red_flag_check.html" %}``;
+    pass ``cleaned_red_flags()`` to bookings.services.appointment_book as ``red_flags=``.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for key in RED_FLAG_KEYS:
+            self.fields[key] = answer_field(key)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # it sits inside the page's own form
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(RED_FLAG_CHECK_HEADING, *(_question(key) for key in RED_FLAG_KEYS))
+        )
+
+    def cleaned_red_flags(self) -> dict[str, bool | str]:
+        """Yes/no answers as booleans, leg_weakness as its string value."""
+        return {key: self.cleaned_data[key] for key in RED_FLAG_KEYS}
+
+
+class ClearanceForm(ServiceErrorsMixin, forms.Form):
+    """A doctor's clearance, as the therapist or admin copies it from the doctor's letter."""
+
+    doctor_name = forms.CharField(label="Doctor who cleared the client", max_length=200)
+    cleared_on = forms.DateField(
+        label="Date of the clearance",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Please enter a date such as 2026-12-07."},
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the doctor said, for example areas to avoid.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["cleared_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("submit", "Record the clearance", css_class="btn-success"))

@@ -1,0 +1,198 @@
+"""Sending the outbox: claim due rows, send each, record what happened.
+
+Any number of dispatchers may run at once (Celery beat starts one a minute; a run can outlast
+that). A row is claimed by the conditional UPDATE that flips it from queued to sending
+(healthchecks' sendalerts): whoever changes the row owns it, the others move on. On PostgreSQL
+the candidates are picked with SELECT ... FOR UPDATE SKIP LOCKED so that dispatchers do not
+queue up behind each other's rows.
+
+Delivery is at least once. SMTP has no idempotency key, so a worker killed after the mail
+server accepted a message but before "sent" was recorded leaves the row in "sending"; after
+SENDING_TIMEOUT it is sent again. That window is a few milliseconds per message; every attempt
+carries the same Message-ID header so the duplicate can be recognised. The other choice (never
+retry a stuck row) would lose every message whose worker died before reaching the mail server,
+which is the more common crash, and a lost reminder costs the clinic more than a duplicate.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bookings.models import Appointment, Clinic
+from bookings.selectors import clinic_get
+
+from . import tips
+from .emails import appointment_email, tip_email
+from .models import Message, MessagingSettings
+from .schedule import daytime_from, is_quiet
+from .selectors import messaging_settings_get, tips_opted_out
+
+logger = logging.getLogger(__name__)
+
+Kind = Message.Kind
+Status = Message.Status
+
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 5
+RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+# Longer than any one send can take (Django's SMTP backend is given EMAIL_TIMEOUT, if set).
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Postpone:
+    until: datetime
+
+
+def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
+    """Send every message that is due, batch by batch, until none is left; count the outcomes."""
+    outcomes: Counter[str] = Counter()
+    outcomes["reclaimed"] = messages_reclaim_stuck(now=timezone.now())
+    clinic, messaging = clinic_get(), messaging_settings_get()
+    while claimed := messages_claim(now=timezone.now(), limit=batch_size):
+        mail = _mail_connection()
+        try:
+            for message_id in claimed:
+                outcome = message_send(message_id, clinic=clinic, messaging=messaging, mail=mail)
+                outcomes[outcome] += 1
+        finally:
+            mail.close()
+    return outcomes
+
+
+def messages_claim(*, now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due messages for this worker: they are "sending" when this returns."""
+    with transaction.atomic():
+        due = Message.objects.filter(status=Status.QUEUED, due_at__lte=now).order_by("due_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        candidates = list(due.values_list("pk", flat=True)[:limit])
+        return [pk for pk in candidates if _claim(pk, now=now)]
+
+
+def messages_reclaim_stuck(*, now: datetime) -> int:
+    """Put rows whose worker died mid-send back in the queue (or fail them after the last attempt)."""
+    stuck = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
+    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error="The worker stopped while sending; it may or may not have gone."
+    )
+    requeued = stuck.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=Status.QUEUED, due_at=now, last_error="The worker stopped while sending; sending again."
+    )
+    if failed or requeued:
+        logger.warning("Reclaimed %s stuck messages, %s of them failed", failed + requeued, failed)
+    return failed + requeued
+
+
+def message_send(
+    message_id: int, *, clinic: Clinic, messaging: MessagingSettings, mail: BaseEmailBackend | None = None
+) -> str:
+    """Send one claimed message and record the result: sent, skipped, postponed, retry or failed."""
+    message = Message.objects.select_related(
+        "recipient", "tip", "appointment__service", "appointment__therapist__user", "appointment__client"
+    ).get(pk=message_id)
+    if message.status != Status.SENDING:
+        return "not claimed"
+    now = timezone.now()
+    try:
+        email = _prepare(message, clinic=clinic, messaging=messaging, now=now)
+        if isinstance(email, Skip):
+            _record(message, status=Status.SKIPPED, last_error=email.reason)
+            return "skipped"
+        if isinstance(email, Postpone):
+            # Not an attempt: give back the one the claim counted.
+            _record(message, status=Status.QUEUED, due_at=email.until, attempts=F("attempts") - 1)
+            return "postponed"
+        email.connection = mail
+        email.send()
+    except Exception as error:
+        return _record_failure(message, error, now=now)
+    # Whoever holds the same attempt number may record "sent", even if the row was reclaimed
+    # meanwhile: it did go, and recording it spares a duplicate.
+    Message.objects.filter(pk=message.pk, attempts=message.attempts).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def _claim(pk: int, *, now: datetime) -> bool:
+    updated = Message.objects.filter(pk=pk, status=Status.QUEUED).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return bool(updated)  # 0: another worker has it
+
+
+def _prepare(
+    message: Message, *, clinic: Clinic, messaging: MessagingSettings, now: datetime
+) -> EmailMultiAlternatives | Skip | Postpone:
+    """The email to send now, or why not (Skip), or when instead (Postpone)."""
+    if not message.recipient.is_active:
+        return Skip("The client's account is closed.")
+    if message.kind == Kind.TIP:
+        return _prepare_tip(message, clinic=clinic, messaging=messaging, now=now)
+    appointment = message.appointment
+    if appointment is None:
+        return Skip("The appointment no longer exists.")
+    if message.kind != Kind.CANCELLED:
+        if appointment.status != Appointment.Status.BOOKED:
+            return Skip("The appointment is no longer booked.")
+        if appointment.start <= now:
+            return Skip("The appointment has already started.")
+    return appointment_email(message, clinic=clinic, now=now)
+
+
+def _prepare_tip(
+    message: Message, *, clinic: Clinic, messaging: MessagingSettings, now: datetime
+) -> EmailMultiAlternatives | Skip | Postpone:
+    if message.tip is None or not message.tip.is_active:
+        return Skip("The tip has been switched off.")
+    if tips_opted_out(message.recipient):
+        return Skip("The client unsubscribed from tips.")
+    if message.appointment is not None and tips.next_session_started(message.appointment, now=now):
+        return Skip("The client's next session has come.")
+    if is_quiet(now, messaging, clinic.tz):
+        return Postpone(daytime_from(now, messaging, clinic.tz))
+    variant = tips.tip_variant(message.recipient)
+    if variant is None:
+        return Skip("The client's intake has an open red flag: no exercise advice.")
+    return tip_email(message, clinic=clinic, variant=variant)
+
+
+def _record(message: Message, **fields: object) -> bool:
+    """Record a result only if the row is still this worker's claim."""
+    mine = Message.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts)
+    return bool(mine.update(**fields))
+
+
+def _record_failure(message: Message, error: Exception, *, now: datetime) -> str:
+    # The exception's text only: never the email's content, which may be clinical.
+    detail = f"{type(error).__name__}: {error}"[:1000]
+    logger.warning("Message %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, detail)
+    if message.attempts >= MAX_ATTEMPTS:
+        _record(message, status=Status.FAILED, last_error=detail)
+        return "failed"
+    retry_at = now + RETRY_AFTER[min(message.attempts, len(RETRY_AFTER)) - 1]
+    _record(message, status=Status.QUEUED, due_at=retry_at, last_error=detail)
+    return "retry"
+
+
+def _mail_connection() -> BaseEmailBackend:
+    """One mail-server session per batch; if it cannot open, each send reports its own error."""
+    mail = get_connection()
+    try:
+        mail.open()
+    except Exception:
+        logger.warning("Could not connect to the mail server; each message will retry", exc_info=True)
+    return mail

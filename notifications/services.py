@@ -1,0 +1,23 @@
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.models import User
+
+from .models import Message, TipsOptOut
+
+
+def tips_opt_out(*, user: User) -> None:
+    """Stop the client's self-care tips, now and for later sessions. Appointment messages still go."""
+    with transaction.atomic():
+        TipsOptOut.objects.get_or_create(user=user)
+        Message.objects.filter(recipient=user, kind=Message.Kind.TIP, status=Message.Status.QUEUED).update(
+            status=Message.Status.CANCELLED, last_error="The client unsubscribed from tips."
+        )
+
+
+def messages_send_again(*, message_ids: list[int], now: datetime) -> int:
+    """Queue failed messages again with a fresh set of attempts (the admin's "send again")."""
+    return Message.objects.filter(pk__in=message_ids, status=Message.Status.FAILED).update(
+        status=Message.Status.QUEUED, due_at=now, attempts=0, claimed_at=None, last_error=""
+    )

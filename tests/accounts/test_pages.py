@@ -1,0 +1,139 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+SIGNUP = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "Ada@Example.com",
+    "phone": "07700 900456",
+    "password": "a-long-enough-secret",
+    "password_again": "a-long-enough-secret",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clinic(clinic):
+    return clinic
+
+
+def test_signing_up_creates_the_account_logs_in_and_returns_to_next(client):
+    next_url = "/book/confirm/?service=1&therapist=2&start=2026-12-07T10:00Z"
+
+    response = client.post(f"{reverse('signup')}?next={next_url.replace('&', '%26')}", SIGNUP)
+
+    assert response.status_code == 302
+    assert response.url == next_url
+    user = User.objects.get()
+    assert (user.email, user.first_name, user.last_name, user.phone) == (
+        "ada@example.com",
+        "Ada",
+        "Lovelace",
+        "07700 900456",
+    )
+    assert client.get(reverse("home")).context["user"] == user
+
+
+def test_signing_up_ignores_a_next_page_on_another_site(client):
+    response = client.post(f"{reverse('signup')}?next=https://evil.example/", SIGNUP)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_signing_up_with_an_email_already_in_use_shows_the_error_and_changes_nothing(client):
+    UserFactory(email="ada@example.com")
+
+    response = client.post(reverse("signup"), SIGNUP)
+
+    assert response.status_code == 200
+    assert "An account with this email already exists" in response.context["form"].errors["email"][0]
+    assert "An account with this email already exists" in response.text
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_up_with_a_short_password_shows_the_error_and_changes_nothing(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "password": "short1", "password_again": "short1"})
+
+    assert response.status_code == 200
+    assert "too short" in " ".join(response.context["form"].errors["password"])
+    assert not User.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_up_with_two_different_passwords_is_refused(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "password_again": "something-else-entirely"})
+
+    assert response.context["form"].errors["password_again"] == ["The two passwords don't match."]
+    assert not User.objects.exists()
+
+
+def test_logging_in_by_email_returns_to_next(client):
+    user = UserFactory(email="sam@example.com")
+
+    response = client.post(
+        f"{reverse('login')}?next=/appointments/", {"username": "SAM@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/appointments/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_page_labels_the_email_and_links_to_signup_keeping_next(client):
+    response = client.get(f"{reverse('login')}?next=/book/confirm/%3Fservice%3D1%26start%3Dx")
+
+    assert "Email" in response.text
+    assert 'href="/accounts/signup/?next=/book/confirm/%3Fservice%3D1%26start%3Dx"' in response.text
+
+
+def test_logging_in_with_a_wrong_password_is_refused(client):
+    UserFactory(email="sam@example.com")
+
+    response = client.post(reverse("login"), {"username": "sam@example.com", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logging_out_ends_the_session(client):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_emails_a_link_that_sets_a_new_password(client):
+    user = UserFactory(email="sam@example.com")
+
+    response = client.post(reverse("password_reset"), {"email": "sam@example.com"}, follow=True)
+
+    assert "Check your email" in response.text
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sam@example.com"]
+    link = re.search(r"https?://[^/\s]+(/accounts/password-reset/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.text
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-secret", "new_password2": "a-brand-new-secret"},
+        follow=True,
+    )
+    assert "Your password has been changed" in done.text
+    user.refresh_from_db()
+    assert user.check_password("a-brand-new-secret")
+
+
+def test_password_reset_for_an_unknown_email_sends_nothing_and_says_the_same(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"}, follow=True)
+
+    assert "Check your email" in response.text
+    assert mail.outbox == []

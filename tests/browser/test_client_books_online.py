@@ -1,0 +1,105 @@
+"""A new client books a massage on a phone, from the home page to the confirmation.
+
+The journey is a list of small steps: choose, sign up, fill the sciatica intake, confirm
+(answering the red-flag check again), see the confirmation.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bookings.models import Appointment
+from intake.models import Intake
+from intake.triage import RED_FLAG_KEYS
+from tests.factories import ClinicFactory, ServiceFactory, TherapistFactory
+
+NEW_CLIENT = {
+    "first_name": "Priya",
+    "last_name": "Shah",
+    "email": "priya@example.com",
+    "phone": "07700 900789",
+    "password": "a-long-enough-secret",
+}
+
+
+def a_clinic_with_a_therapist() -> None:
+    ClinicFactory(address="1 River Street, London")
+    service = ServiceFactory(name="Deep tissue", duration_minutes=60)
+    TherapistFactory(services=[service], user__first_name="Maya", user__last_name="Patel")
+
+
+def open_home_and_choose(page: Page, service_name: str) -> None:
+    page.goto("/")
+    page.get_by_role("link", name=f"Book {service_name}").click()
+    expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
+
+
+def pick_the_first_free_slot(page: Page) -> str:
+    """Click the first free time shown, moving on to the next day with free times if need be."""
+    slots = page.locator(".slot-grid a")
+    if slots.count() == 0:
+        page.get_by_role("link", name=re.compile(r"^Next day with free times")).click()
+    expect(slots.first).to_be_visible()
+    time_shown = slots.first.locator(".fw-semibold").inner_text()
+    slots.first.click()
+    return time_shown
+
+
+def sign_up_when_asked(page: Page, client: dict[str, str]) -> None:
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_role("link", name="Create an account").click()
+    for field in ("first_name", "last_name", "email", "phone", "password"):
+        page.locator(f"#id_{field}").fill(client[field])
+    page.locator("#id_password_again").fill(client["password"])
+    page.get_by_role("button", name="Create account").click()
+
+
+def answer_no(page: Page, key: str) -> None:
+    value = "none" if key == "leg_weakness" else "no"
+    page.locator(f"input[name='{key}'][value='{value}']").check()
+
+
+def fill_in_a_clear_intake(page: Page) -> None:
+    """Typical one-sided sciatica and no red flags: every safety question answered no."""
+    expect(page.get_by_role("heading", name=re.compile("questionnaire|intake", re.I))).to_be_visible()
+    page.locator("#id_pain_location").fill("Left buttock and the back of the left thigh")
+    page.locator("input[name='pain_radiates_below_knee'][value='yes']").check()
+    page.locator("input[name='numbness_tingling'][value='yes']").check()
+    page.locator("#id_pain_score").fill("5")
+    page.locator("#id_symptom_weeks").fill("3")
+    for key in (*RED_FLAG_KEYS, "anticoagulants", "pregnant", "osteoporosis", "recent_surgery"):
+        answer_no(page, key)
+    page.locator("#id_age").fill("41")
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("main")).to_contain_text("Go to A&E or call 999 if you get")
+    page.get_by_role("link", name="Continue to booking").click()
+
+
+def confirm_with_no_new_red_flags(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Confirm your booking")).to_be_visible()
+    for key in RED_FLAG_KEYS:
+        answer_no(page, key)
+    page.get_by_role("button", name="Confirm booking").click()
+
+
+@pytest.mark.browser
+def test_a_new_client_books_a_massage_from_the_home_page(page: Page):
+    a_clinic_with_a_therapist()
+
+    open_home_and_choose(page, "Deep tissue")
+    time_shown = pick_the_first_free_slot(page)
+    sign_up_when_asked(page, NEW_CLIENT)
+    fill_in_a_clear_intake(page)
+    confirm_with_no_new_red_flags(page)
+
+    expect(page.get_by_role("heading", name="You're booked in")).to_be_visible()
+    summary = page.locator(".appointment-summary")
+    expect(summary).to_contain_text("Deep tissue, 60 minutes")
+    expect(summary).to_contain_text("Maya Patel")
+    expect(summary).to_contain_text(f"at {time_shown}")
+    expect(summary).to_contain_text("£65.00")
+    expect(page.get_by_role("main")).to_contain_text("1 River Street, London")
+    assert Appointment.objects.filter(client__email=NEW_CLIENT["email"]).count() == 1
+    assert Intake.objects.get(client__email=NEW_CLIENT["email"]).outcome == "CLEAR"

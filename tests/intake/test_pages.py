@@ -1,0 +1,434 @@
+import re
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+from bookings.models import Appointment
+from bookings.services import IntakeRequired, appointment_book
+from intake.forms import RedFlagCheckForm
+from intake.models import DoctorClearance, Intake
+from intake.services import clearance_record
+from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, SAFETY_NET
+from tests.factories import UserFactory, clear_answers, submit_intake
+
+NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+BOOKING_PAGE = "/book/confirm/?service=1&therapist=2&start=2026-12-07T10:00Z"
+RULE_CODE = re.compile(r"\b[ESC]\d{1,2}\b")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def new_client(db, clinic):
+    return UserFactory(first_name="Alex", last_name="Rivera", email="alex@example.com", phone="07700 900456")
+
+
+@pytest.fixture
+def logged_in(client, new_client):
+    client.force_login(new_client)
+    return client
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+def form_data(**overrides):
+    """What a browser posts for clear_answers(**overrides), with consent and a few details."""
+    data = {"consent": "on", "pain_location": "Left buttock", "worse_with": ["sitting"], "goals": "Sleep"}
+    for key, value in clear_answers(**overrides).items():
+        if key == "recent_surgery_weeks":
+            data["recent_surgery"] = "no" if value is None else "yes"
+            data[key] = "" if value is None else str(value)
+        elif isinstance(value, bool):
+            data[key] = "yes" if value else "no"
+        else:
+            data[key] = str(value)
+    return data
+
+
+def visible_text(response) -> str:
+    return re.sub(r"<[^>]+>", " ", response.content.decode())
+
+
+def submit(client, next_url="", **overrides):
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return client.post(reverse("intake_start") + query, form_data(**overrides), follow=True)
+
+
+def test_the_form_asks_every_question_in_the_exact_wording(logged_in):
+    page = logged_in.get(reverse("intake_start")).content.decode()
+
+    for question in QUESTIONS.values():
+        assert escape(question) in page
+    for _, label in LEG_WEAKNESS_CHOICES:
+        assert escape(label) in page
+
+
+def test_no_answer_is_chosen_for_the_client_and_every_question_is_required(logged_in):
+    page = logged_in.get(reverse("intake_start")).content.decode()
+
+    radios = re.findall(r"<input[^>]*type=\"radio\"[^>]*>", page)
+    question_radios = [radio for radio in radios if "pressure_preference" not in radio]
+    assert question_radios
+    assert not any("checked" in radio for radio in radios)
+    assert all("required" in radio for radio in question_radios)
+
+
+def test_a_red_flag_question_left_unanswered_shows_an_error_and_stores_nothing(logged_in):
+    data = form_data()
+    del data["saddle_numbness"]
+
+    response = logged_in.post(reverse("intake_start"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["saddle_numbness"] == ["Please answer yes or no."]
+    assert not Intake.objects.exists()
+
+
+def test_an_operation_without_the_weeks_asks_for_them(logged_in):
+    data = form_data(recent_surgery_weeks=None) | {"recent_surgery": "yes"}
+
+    response = logged_in.post(reverse("intake_start"), data)
+
+    assert "recent_surgery_weeks" in response.context["form"].errors
+    assert not Intake.objects.exists()
+
+
+def test_without_consent_nothing_is_stored(logged_in):
+    data = form_data()
+    del data["consent"]
+
+    response = logged_in.post(reverse("intake_start"), data)
+
+    assert response.context["form"].errors["consent"] == ["Please confirm your consent to continue."]
+    assert not Intake.objects.exists()
+
+
+def test_the_answers_and_details_are_stored_with_the_outcome(logged_in, new_client):
+    submit(logged_in, recent_surgery_weeks=9, pregnant=True)
+
+    intake = Intake.objects.get(client=new_client)
+    assert intake.answers == clear_answers(recent_surgery_weeks=9, pregnant=True)
+    assert intake.outcome == "CAUTION"
+    assert intake.pain_location == "Left buttock"
+    assert intake.worse_with == ["sitting"]
+
+
+def test_saddle_numbness_sends_the_client_to_emergency_with_no_way_to_book(logged_in, clinic):
+    response = submit(logged_in, next_url=BOOKING_PAGE, saddle_numbness=True)
+
+    assert response.redirect_chain[-1][0].startswith(reverse("intake_result"))
+    page = response.content.decode()
+    assert "alert-danger" in page
+    assert escape("Go to A&E now or call 999") in page
+    assert 'href="tel:999"' in page
+    assert "Continue to booking" not in page
+    assert reverse("book") not in page
+    assert escape(BOOKING_PAGE) not in page
+
+
+def test_a_see_doctor_client_gets_no_booking_link_until_a_clearance_is_recorded(logged_in, new_client):
+    intake = submit_intake(new_client, known_blood_clot=True)
+
+    page = logged_in.get(reverse("intake_result")).content.decode()
+    assert "check with your doctor (or surgeon) that massage is safe" in page
+    assert "Online booking is paused" in page
+    assert "020 7946 0000" in page
+    assert "Continue to booking" not in page
+    assert reverse("book") not in page
+
+    clearance_record(
+        intake=intake,
+        doctor_name="Dr A. Khan",
+        cleared_on=date(2026, 12, 3),
+        note="",
+        recorded_by=UserFactory(is_superuser=True),
+    )
+
+    assert "Continue to booking" in logged_in.get(reverse("intake_result")).content.decode()
+
+
+def test_a_clear_client_gets_the_safety_net_and_continues_to_the_booking_they_started(logged_in):
+    response = submit(logged_in, next_url=BOOKING_PAGE)
+
+    page = response.content.decode()
+    for paragraph in SAFETY_NET:
+        assert escape(paragraph.format(emergency_number="999")) in page
+    assert f'href="{escape(BOOKING_PAGE)}"' in page
+    assert "Continue to booking" in page
+
+
+def test_a_next_page_on_another_site_is_ignored(logged_in):
+    response = submit(logged_in, next_url="https://phishing.example/book/")
+
+    page = response.content.decode()
+    assert "phishing.example" not in page
+    assert f'href="{reverse("book")}"' in page
+
+
+def test_an_intake_older_than_the_clinics_limit_is_not_a_way_to_book(logged_in, new_client):
+    with time_machine.travel(NOW - timedelta(days=91), tick=False):
+        submit_intake(new_client)
+
+    page = logged_in.get(reverse("intake_result")).content.decode()
+
+    assert "Continue to booking" not in page
+    assert "Please fill in your questionnaire again" in page
+
+
+def test_the_result_page_without_an_intake_sends_the_client_to_the_form(logged_in):
+    response = logged_in.get(reverse("intake_result"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake_start")
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"saddle_numbness": True},
+        {"cancer_history": True},
+        {"known_blood_clot": True, "recent_surgery_weeks": 2},
+        {"pregnant": True, "pain_score": 9, "age": 55},
+        {},
+    ],
+)
+def test_the_client_never_sees_the_word_triage_or_a_rule_code(logged_in, answers):
+    pages = [logged_in.get(reverse("intake_start")), submit(logged_in, **answers)]
+
+    for response in pages:
+        text = visible_text(response)
+        assert "triage" not in text.lower()
+        assert not RULE_CODE.findall(text)
+
+
+def test_the_intake_pages_need_a_login(client, clinic):
+    for name in ("intake_start", "intake_result", "intake_blocked_list"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+# --- The clinic's list of blocked intakes -----------------------------------------------------
+
+
+@pytest.fixture
+def blocked_clients(clinic):
+    """Four clients seen over four days; two of them are blocked on their latest intake."""
+    emergency, see_doctor, cleared, recovered = (
+        UserFactory(first_name=name, last_name="Client", email=f"{name.lower()}@example.com")
+        for name in ("Emma", "Sean", "Clara", "Rory")
+    )
+    with time_machine.travel(NOW - timedelta(days=4), tick=False):
+        submit_intake(recovered, both_legs=True)
+        cleared_intake = submit_intake(cleared, recent_fracture_unhealed=True)
+    with time_machine.travel(NOW - timedelta(days=3), tick=False):
+        submit_intake(see_doctor, known_blood_clot=True)
+        submit_intake(recovered)
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        submit_intake(emergency, saddle_numbness=True)
+        clearance_record(
+            intake=cleared_intake,
+            doctor_name="Dr Lee",
+            cleared_on=date(2026, 12, 1),
+            note="",
+            recorded_by=UserFactory(is_superuser=True),
+        )
+    return {"emergency": emergency, "see_doctor": see_doctor, "cleared": cleared, "recovered": recovered}
+
+
+@pytest.mark.parametrize("staff", ["admin", "therapist"])
+def test_admins_and_therapists_see_blocked_clients_newest_first_with_reasons(
+    client, blocked_clients, admin_user, therapist, staff
+):
+    client.force_login(admin_user if staff == "admin" else therapist.user)
+
+    page = client.get(reverse("intake_blocked_list")).content.decode()
+
+    assert page.index("Emma Client") < page.index("Sean Client")
+    assert "emma@example.com" in page
+    assert "Emergency" in page and "See a doctor first" in page
+    assert "E2" in page and escape("Numbness or changed feeling around the genitals") in page
+    assert "S6" in page and "Has a blood clot now" in page
+    assert "Clara Client" not in page
+    assert "Rory Client" not in page
+
+
+def test_front_desk_sees_the_outcome_but_not_the_reasons(client, blocked_clients, front_desk_user):
+    client.force_login(front_desk_user)
+
+    response = client.get(reverse("intake_blocked_list"))
+
+    page = response.content.decode()
+    assert "Emma Client" in page and "Sean Client" in page
+    assert "Emergency" in page and "See a doctor first" in page
+    assert not RULE_CODE.findall(visible_text(response))
+    assert "blood clot" not in page
+    assert "Record a doctor" not in page
+
+
+def test_a_client_cannot_see_the_blocked_list(logged_in, blocked_clients):
+    assert logged_in.get(reverse("intake_blocked_list")).status_code == 404
+
+
+# --- Recording a doctor's clearance ---------------------------------------------------------
+
+
+@pytest.fixture
+def blocked_intake(new_client):
+    return submit_intake(new_client, known_blood_clot=True)
+
+
+def clearance_url(intake):
+    return reverse("intake_clearance", args=[intake.pk])
+
+
+def test_a_therapist_records_a_clearance_and_then_the_client_can_book(
+    client, therapist, service, new_client, blocked_intake
+):
+    client.force_login(therapist.user)
+    page = client.get(clearance_url(blocked_intake)).content.decode()
+    assert "S6" in page and "Has a blood clot now" in page
+
+    response = client.post(
+        clearance_url(blocked_intake),
+        {"doctor_name": "Dr A. Khan", "cleared_on": "2026-12-03", "note": "Avoid the left calf."},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("intake_blocked_list")
+    clearance = DoctorClearance.objects.get(intake=blocked_intake)
+    assert (clearance.doctor_name, clearance.recorded_by) == ("Dr A. Khan", therapist.user)
+    assert "No client is waiting for follow-up." in response.content.decode()
+    appointment = appointment_book(client=new_client, therapist=therapist, service=service, start=MONDAY_10)
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_the_clearance_page_shows_earlier_clearances(client, admin_user, new_client):
+    earlier = submit_intake(new_client, recent_fracture_unhealed=True)
+    clearance_record(
+        intake=earlier,
+        doctor_name="Dr Old",
+        cleared_on=date(2026, 11, 2),
+        note="Wrist healed",
+        recorded_by=admin_user,
+    )
+    latest = submit_intake(new_client, known_blood_clot=True)
+    client.force_login(admin_user)
+
+    page = client.get(clearance_url(latest)).content.decode()
+
+    assert "Dr Old" in page and "Wrist healed" in page
+
+
+def test_a_clearance_dated_in_the_future_is_refused(client, admin_user, blocked_intake):
+    client.force_login(admin_user)
+
+    response = client.post(
+        clearance_url(blocked_intake), {"doctor_name": "Dr Who", "cleared_on": "2026-12-05"}
+    )
+
+    assert response.context["form"].errors["cleared_on"] == ["The clearance date can't be in the future."]
+    assert not DoctorClearance.objects.exists()
+
+
+def test_an_emergency_cannot_be_cleared(client, admin_user, new_client):
+    intake = submit_intake(new_client, bladder_bowel_change=True)
+    client.force_login(admin_user)
+
+    response = client.post(clearance_url(intake), {"doctor_name": "Dr Who", "cleared_on": "2026-12-03"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not DoctorClearance.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["front_desk", "client"])
+def test_front_desk_and_clients_cannot_open_or_post_the_clearance_form(
+    client, front_desk_user, new_client, blocked_intake, who
+):
+    client.force_login(front_desk_user if who == "front_desk" else new_client)
+
+    assert client.get(clearance_url(blocked_intake)).status_code == 404
+    response = client.post(clearance_url(blocked_intake), {"doctor_name": "Dr X", "cleared_on": "2026-12-03"})
+    assert response.status_code == 404
+    assert not DoctorClearance.objects.exists()
+
+
+# --- The red-flag check asked again at booking ------------------------------------------------
+
+
+def red_flag_data(**overrides):
+    answers = clear_answers(**overrides)
+    return {
+        key: answers[key] if key == "leg_weakness" else ("yes" if answers[key] else "no")
+        for key in RED_FLAG_KEYS
+    }
+
+
+def test_the_red_flag_check_asks_each_red_flag_question_in_the_same_words(rf, clinic):
+    page = render_to_string(
+        "intake/_red_flag_check.html", {"red_flag_form": RedFlagCheckForm()}, request=rf.get("/")
+    )
+
+    assert "Since your intake, have you had any of these?" in page
+    for key in RED_FLAG_KEYS:
+        assert escape(QUESTIONS[key]) in page
+    assert "<form" not in page
+    assert "checked" not in page
+
+
+def test_the_red_flag_check_needs_every_answer():
+    data = red_flag_data()
+    del data["both_legs"]
+
+    form = RedFlagCheckForm(data)
+
+    assert not form.is_valid()
+    assert form.errors["both_legs"] == ["Please answer yes or no."]
+
+
+def test_a_new_red_flag_at_booking_refuses_the_booking(client_user, therapist, service):
+    form = RedFlagCheckForm(red_flag_data(leg_weakness="severe_or_worsening"))
+    assert form.is_valid()
+    assert form.cleaned_red_flags()["leg_weakness"] == "severe_or_worsening"
+    assert form.cleaned_red_flags()["both_legs"] is False
+
+    with pytest.raises(IntakeRequired) as refused:
+        appointment_book(
+            client=client_user,
+            therapist=therapist,
+            service=service,
+            start=MONDAY_10,
+            red_flags=form.cleaned_red_flags(),
+        )
+
+    assert refused.value.outcome == "EMERGENCY"
+    assert not Appointment.objects.exists()
+
+
+def test_no_new_red_flags_at_booking_books(client_user, therapist, service):
+    form = RedFlagCheckForm(red_flag_data())
+    assert form.is_valid()
+
+    appointment_book(
+        client=client_user,
+        therapist=therapist,
+        service=service,
+        start=MONDAY_10,
+        red_flags=form.cleaned_red_flags(),
+    )
+
+    assert Appointment.objects.filter(client=client_user).exists()
