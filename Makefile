@@ -29,6 +29,7 @@ migrate: install
 
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_bench} $(BIN)/python bench/availability.py
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_bench} $(BIN)/python bench/reminders.py
 
 install: $(VENV)/.installed
 

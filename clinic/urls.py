@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("intake/", include("intake.urls")),
     path("notifications/", include("notifications.urls")),
+    path("staff/", include("workspace.urls")),
     path("", include("bookings.urls")),
 ]

@@ -4,7 +4,7 @@
 answer must be a JSON boolean: pydantic would otherwise turn "true" or 1 into True.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError as ServiceValidationError
 from django.http import HttpRequest
@@ -12,12 +12,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import django_auth
-from pydantic import ConfigDict, StrictBool
+from pydantic import ConfigDict, StrictBool, field_validator
+from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut, FieldErrorsOut
 from bookings.selectors import clinic_get
 
-from .forms import WORSE_WITH_CHOICES
+from .forms import WorseWith
 from .models import Intake
 from .selectors import intake_advice, intake_current
 from .services import DETAIL_FIELDS, intake_submit
@@ -26,8 +27,6 @@ from .triage import QUESTIONS
 # django_auth runs Django's CSRF check on unsafe methods before it looks at the session.
 router = Router(tags=["intake"], auth=django_auth)
 
-WorseWith = Literal[tuple(value for value, _ in WORSE_WITH_CHOICES)]  # type: ignore[valid-type]
-Pressure = Literal[("", *Intake.Pressure.values)]  # type: ignore[valid-type]
 
 ANSWERS_EXAMPLE: dict[str, object] = {
     **{key: False for key in QUESTIONS},
@@ -60,10 +59,17 @@ class IntakeIn(Schema):
     worse_with: list[WorseWith] = Field(default_factory=list)
     health_history: str = ""
     medications: str = ""
-    pressure_preference: Pressure = ""
+    pressure_preference: str = Field("", json_schema_extra={"enum": ["", *Intake.Pressure.values]})
     positioning: str = Field("", max_length=200)
     areas_to_avoid: str = Field("", max_length=200)
     goals: str = ""
+
+    @field_validator("pressure_preference")
+    @classmethod
+    def _a_pressure_the_clinic_offers(cls, pressure: str) -> str:
+        if pressure and pressure not in Intake.Pressure.values:
+            raise PydanticCustomError("pressure", "Choose light, medium or firm, or leave it empty.")
+        return pressure
 
 
 class ReasonOut(Schema):
@@ -135,4 +141,3 @@ def intake_current_get(request: HttpRequest) -> Status[object]:
     if intake is None:
         return Status(404, {"detail": "There is no current intake. Please fill in the health questionnaire."})
     return Status(200, _intake_out(intake))
-

@@ -5,6 +5,8 @@ radio button with no default, so a client cannot skip one (spec §2, R2: red fla
 explicitly looked for").
 """
 
+from typing import Literal, get_args
+
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
@@ -19,12 +21,8 @@ from .validation import RANGES
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
-WORSE_WITH_CHOICES = [
-    ("sitting", "Sitting"),
-    ("standing", "Standing"),
-    ("bending", "Bending"),
-    ("walking", "Walking"),
-]
+WorseWith = Literal["sitting", "standing", "bending", "walking"]
+WORSE_WITH_CHOICES = [(value, value.capitalize()) for value in get_args(WorseWith)]
 RED_FLAG_CHECK_HEADING = "Since your intake, have you had any of these?"
 
 # The sections of the intake form, in the order the client meets them.
@@ -193,7 +191,10 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
             ),
             Fieldset("Your health and medicines", "health_history", "medications"),
             Fieldset(
-                "How you like your massage", _inline_radios("pressure_preference"), "positioning", "areas_to_avoid"
+                "How you like your massage",
+                _inline_radios("pressure_preference"),
+                "positioning",
+                "areas_to_avoid",
             ),
             Fieldset("Your goals", "goals"),
             Fieldset("Consent", "consent"),
@@ -205,7 +206,9 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
             cleaned["recent_surgery_weeks"] = None
         elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
             if "recent_surgery_weeks" not in self.errors:
-                self.add_error("recent_surgery_weeks", "Please say how many whole weeks ago the operation was.")
+                self.add_error(
+                    "recent_surgery_weeks", "Please say how many whole weeks ago the operation was."
+                )
         return cleaned
 
     def answers(self) -> dict[str, object]:

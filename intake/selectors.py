@@ -1,8 +1,10 @@
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
 from accounts.models import User
 
-from .models import Intake
+from .models import DoctorClearance, Intake
 from .triage import Assessment, Outcome, Reason, client_advice
 
 
@@ -37,4 +39,18 @@ def intake_advice(intake: Intake, *, emergency_number: str, urgent_care_line: st
         symptom_weeks=intake.answers["symptom_weeks"],
         emergency_number=emergency_number,
         urgent_care_line=urgent_care_line,
+    )
+
+
+def intakes_blocked() -> QuerySet[Intake]:
+    """Each client's latest intake, where it blocks booking and no doctor has cleared it."""
+    latest_of_client = (
+        Intake.objects.filter(client=OuterRef("client")).order_by("-created_at", "-pk").values("pk")[:1]
+    )
+    return (
+        Intake.objects.filter(pk=Subquery(latest_of_client))
+        .annotate(cleared=Exists(DoctorClearance.objects.filter(intake=OuterRef("pk"))))
+        .filter(Q(outcome=Outcome.EMERGENCY) | Q(outcome=Outcome.SEE_DOCTOR, cleared=False))
+        .select_related("client")
+        .order_by("-created_at", "-pk")
     )

@@ -4,15 +4,12 @@ Clinical answers travel only in POST bodies and are never logged; URLs carry ids
 """
 
 import re
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,31 +18,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from accounts.roles import is_clinic_admin, is_staff_member, is_therapist
+from accounts.roles import is_clinic_admin, is_therapist
 from bookings.selectors import clinic_get
+from workspace.access import can_read_clinical, clients_visible_to, staff_page, uses_workspace
+from workspace.models import AccessRecord
+from workspace.services import access_record
 
 from .forms import ClearanceForm, IntakeForm
 from .models import DoctorClearance, Intake
-from .selectors import intake_advice, intake_current, intake_is_cleared, intake_latest
+from .selectors import intake_advice, intake_current, intake_is_cleared, intake_latest, intakes_blocked
 from .services import clearance_record, intake_submit
-from .triage import Outcome
 
 BLOCKED_PER_PAGE = 50
-
-
-def _staff_only(allowed: Callable[[User], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Log in first; then anyone `allowed` does not admit gets a 404, as if the page didn't exist."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if not allowed(request.user):  # type: ignore[arg-type]
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapper)
-
-    return decorator
 
 
 def _sees_reasons(user: User) -> bool:
@@ -100,10 +84,11 @@ def intake_result(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/result.html", context)
 
 
-@_staff_only(is_staff_member)
+@staff_page(uses_workspace)
 @require_GET
 def intake_blocked_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_blocked_intakes(), BLOCKED_PER_PAGE).get_page(request.GET.get("page"))
+    blocked = intakes_blocked().filter(client__in=clients_visible_to(request.user))
+    page = Paginator(blocked, BLOCKED_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "sees_reasons": _sees_reasons(request.user),  # type: ignore[arg-type]
@@ -111,10 +96,12 @@ def intake_blocked_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/blocked_list.html", context)
 
 
-@_staff_only(_sees_reasons)
+@staff_page(_sees_reasons)
 @require_http_methods(["GET", "POST"])
 def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = get_object_or_404(Intake.objects.select_related("client"), pk=intake_id)
+    if not can_read_clinical(request.user, intake.client):
+        raise Http404
     form = ClearanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,6 +117,12 @@ def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Doctor's clearance recorded: {intake.client} can now book.")
             return redirect("intake_blocked_list")
+    access_record(
+        viewer=request.user,  # type: ignore[arg-type]
+        client=intake.client,
+        what=[AccessRecord.What.INTAKE],
+        path=request.path,
+    )
     latest = intake_latest(intake.client)
     context = {
         "intake": intake,
@@ -143,24 +136,12 @@ def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
     return render(request, "intake/clearance.html", context)
 
 
-def _blocked_intakes() -> QuerySet[Intake]:
-    """Each client's latest intake, where it blocks booking and no doctor has cleared it."""
-    latest_of_client = (
-        Intake.objects.filter(client=OuterRef("client")).order_by("-created_at", "-pk").values("pk")[:1]
-    )
-    return (
-        Intake.objects.filter(pk=Subquery(latest_of_client))
-        .annotate(cleared=Exists(DoctorClearance.objects.filter(intake=OuterRef("pk"))))
-        .filter(Q(outcome=Outcome.EMERGENCY) | Q(outcome=Outcome.SEE_DOCTOR, cleared=False))
-        .select_related("client")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def _safe_next(request: HttpRequest) -> str:
     """The `next` page to return to, only if it is on this site."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return next_url
     return ""
 

@@ -22,7 +22,9 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again (failed messages only)")
     def send_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        count = messages_send_again(message_ids=list(queryset.values_list("pk", flat=True)), now=timezone.now())
+        count = messages_send_again(
+            message_ids=list(queryset.values_list("pk", flat=True)), now=timezone.now()
+        )
         skipped = queryset.count() - count
         self.message_user(request, f"{count} message(s) queued to send again.", messages.SUCCESS)
         if skipped:

@@ -64,9 +64,8 @@ def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
     while claimed := messages_claim(now=timezone.now(), limit=batch_size):
         mail = _mail_connection()
         try:
-            for message_id in claimed:
-                outcome = message_send(message_id, clinic=clinic, messaging=messaging, mail=mail)
-                outcomes[outcome] += 1
+            for message in _load(claimed):
+                outcomes[message_send(message, clinic=clinic, messaging=messaging, mail=mail)] += 1
         finally:
             mail.close()
     return outcomes
@@ -97,14 +96,9 @@ def messages_reclaim_stuck(*, now: datetime) -> int:
 
 
 def message_send(
-    message_id: int, *, clinic: Clinic, messaging: MessagingSettings, mail: BaseEmailBackend | None = None
+    message: Message, *, clinic: Clinic, messaging: MessagingSettings, mail: BaseEmailBackend | None = None
 ) -> str:
     """Send one claimed message and record the result: sent, skipped, postponed, retry or failed."""
-    message = Message.objects.select_related(
-        "recipient", "tip", "appointment__service", "appointment__therapist__user", "appointment__client"
-    ).get(pk=message_id)
-    if message.status != Status.SENDING:
-        return "not claimed"
     now = timezone.now()
     try:
         email = _prepare(message, clinic=clinic, messaging=messaging, now=now)
@@ -125,6 +119,19 @@ def message_send(
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+def _load(claimed: list[int]) -> list[Message]:
+    """The claimed rows with everything their emails need, in one query."""
+    related = [
+        "recipient",
+        "tip",
+        "appointment__service",
+        "appointment__therapist__user",
+        "appointment__client",
+    ]
+    found = Message.objects.select_related(*related).filter(pk__in=claimed, status=Status.SENDING)
+    return sorted(found, key=lambda message: claimed.index(message.pk))
 
 
 def _claim(pk: int, *, now: datetime) -> bool:
@@ -179,7 +186,9 @@ def _record(message: Message, **fields: object) -> bool:
 def _record_failure(message: Message, error: Exception, *, now: datetime) -> str:
     # The exception's text only: never the email's content, which may be clinical.
     detail = f"{type(error).__name__}: {error}"[:1000]
-    logger.warning("Message %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, detail)
+    logger.warning(
+        "Message %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, detail
+    )
     if message.attempts >= MAX_ATTEMPTS:
         _record(message, status=Status.FAILED, last_error=detail)
         return "failed"

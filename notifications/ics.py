@@ -40,8 +40,7 @@ def appointment_calendar(
     event.add("summary", f"Appointment at {clinic.name}")
     event.add(
         "description",
-        f"{appointment.service.name} with {appointment.therapist.name}. "
-        f"To change or cancel: {manage_url()}",
+        f"{appointment.service.name} with {appointment.therapist.name}. To change or cancel: {manage_url()}",
     )
     if clinic.address:
         event.add("location", " ".join(clinic.address.split()))
@@ -58,4 +57,3 @@ def appointment_calendar(
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-

@@ -7,9 +7,12 @@ from .models import Message, MessagingSettings, TipsOptOut
 
 
 def messaging_settings_get() -> MessagingSettings:
-    """The clinic's messaging settings; a fresh install gets the defaults (reminder 24 hours before)."""
-    messaging, _ = MessagingSettings.objects.get_or_create(pk=1)
-    return messaging
+    """The clinic's messaging settings, or the defaults (reminder 24 hours before) until an admin saves them.
+
+    Read-only on purpose: it runs inside the booking transaction, which should write only the
+    appointment and its messages.
+    """
+    return MessagingSettings.objects.filter(pk=1).first() or MessagingSettings(pk=1)
 
 
 def tips_opted_out(user: User) -> bool:

@@ -1,11 +1,11 @@
 """Forms for the staff workspace: they read and lay out; workspace.services and bookings.services decide."""
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
@@ -18,11 +18,18 @@ from .models import SessionNote
 
 MAX_REPORT_DAYS = 366
 
-DATE_INPUT = {"input_formats": ["%Y-%m-%d"], "error_messages": {"invalid": "Enter a date such as 2026-12-07."}}
+LocalDate = date  # the `date` fields below hide the type's name inside their forms
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+def _date_field(label: str | None = None, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date such as 2026-12-07."},
+    )
 
 
 def _time_widget() -> forms.TimeInput:
@@ -44,7 +51,9 @@ class SessionNoteForm(ServiceErrorsMixin, forms.Form):
     client_reports = forms.CharField(
         label="What the client reports", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    findings = forms.CharField(label="What you found", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(
+        label="What you found", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     techniques = forms.MultipleChoiceField(
         label="Techniques used",
         choices=SessionNote.Technique.choices,
@@ -73,7 +82,9 @@ class SessionNoteForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": "Ask the client for their pain from 0 to 10 after the session."},
     )
     plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    home_care = forms.CharField(label="Home-care advice", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    home_care = forms.CharField(
+        label="Home-care advice", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,7 +152,7 @@ class BaseWorkingHoursFormSet(BaseFormSet):
         return [
             form
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form) and form.cleaned_data
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
     def clean(self) -> None:
@@ -153,7 +164,8 @@ class BaseWorkingHoursFormSet(BaseFormSet):
             for other_start, other_end in seen.get(weekday, []):
                 if start < other_end and other_start < end:
                     form.add_error(
-                        "start_time", f"Overlaps {other_start:%H:%M}–{other_end:%H:%M} on {Weekday(weekday).label}."
+                        "start_time",
+                        f"Overlaps {other_start:%H:%M}–{other_end:%H:%M} on {Weekday(weekday).label}.",
                     )
             seen.setdefault(weekday, []).append((start, end))
 
@@ -164,7 +176,10 @@ class BaseWorkingHoursFormSet(BaseFormSet):
         ]
 
 
-WorkingHoursFormSet = formset_factory(WorkingHoursForm, formset=BaseWorkingHoursFormSet, extra=3, can_delete=True)
+WorkingHoursFormSet = cast(
+    type[BaseWorkingHoursFormSet],
+    formset_factory(WorkingHoursForm, formset=BaseWorkingHoursFormSet, extra=3, can_delete=True),
+)
 
 
 class TimeOffForm(ServiceErrorsMixin, forms.Form):
@@ -172,11 +187,14 @@ class TimeOffForm(ServiceErrorsMixin, forms.Form):
 
     service_field_names = {"start": "start_date", "end": "end_date"}
 
-    start_date = forms.DateField(label="From (date)", widget=_date_widget(), **DATE_INPUT)
+    start_date = _date_field("From (date)")
     start_time = forms.TimeField(label="From (time)", required=False, widget=_time_widget())
-    end_date = forms.DateField(label="Until (date)", widget=_date_widget(), **DATE_INPUT)
+    end_date = _date_field("Until (date)")
     end_time = forms.TimeField(
-        label="Until (time)", required=False, widget=_time_widget(), help_text="Leave the times empty for whole days."
+        label="Until (time)",
+        required=False,
+        widget=_time_widget(),
+        help_text="Leave the times empty for whole days.",
     )
     reason = forms.CharField(max_length=200, required=False)
 
@@ -199,7 +217,9 @@ class TimeOffForm(ServiceErrorsMixin, forms.Form):
             return cleaned
         start = self._instant(start_date, cleaned.get("start_time") or time.min, "start_time")
         end_time = cleaned.get("end_time")
-        end = self._instant(end_date if end_time else end_date + timedelta(days=1), end_time or time.min, "end_time")
+        end = self._instant(
+            end_date if end_time else end_date + timedelta(days=1), end_time or time.min, "end_time"
+        )
         if start and end and end <= start:
             self.add_error("end_date", "The time off must end after it starts.")
         cleaned["start"], cleaned["end"] = start, end
@@ -213,7 +233,7 @@ class TimeOffForm(ServiceErrorsMixin, forms.Form):
 
 
 class ClosureForm(ServiceErrorsMixin, forms.Form):
-    date = forms.DateField(widget=_date_widget(), **DATE_INPUT)
+    date = _date_field()
     reason = forms.CharField(max_length=200, required=False, help_text="For example: bank holiday.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -253,7 +273,10 @@ class ClientSearchForm(forms.Form):
         self.helper.layout = Layout(
             Row(
                 Column("q", css_class="col-sm-9"),
-                Column(StrictButton("Search", type="submit", css_class="btn-success w-100"), css_class="col-sm-3 pt-sm-4"),
+                Column(
+                    StrictButton("Search", type="submit", css_class="btn-success w-100"),
+                    css_class="col-sm-3 pt-sm-4",
+                ),
             )
         )
 
@@ -261,23 +284,25 @@ class ClientSearchForm(forms.Form):
 class DayForm(forms.Form):
     """A local date in the query string; defaults to `today`."""
 
-    date = forms.DateField(required=False, widget=_date_widget(), **DATE_INPUT)
+    date = _date_field(required=False)
 
-    def __init__(self, data: Any = None, *, today: date, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, today: LocalDate, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.today = today
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "d-flex gap-2 align-items-end"
-        self.helper.layout = Layout("date", StrictButton("Show", type="submit", css_class="btn-outline-success mb-3"))
+        self.helper.layout = Layout(
+            "date", StrictButton("Show", type="submit", css_class="btn-outline-success mb-3")
+        )
 
-    def day(self) -> date:
+    def day(self) -> LocalDate:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or self.today
 
 
 class ReportPeriodForm(forms.Form):
-    first = forms.DateField(label="From", widget=_date_widget(), **DATE_INPUT)
-    last = forms.DateField(label="To (inclusive)", widget=_date_widget(), **DATE_INPUT)
+    first = _date_field("From")
+    last = _date_field("To (inclusive)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -287,7 +312,10 @@ class ReportPeriodForm(forms.Form):
             Row(
                 Column("first", css_class="col-6 col-md-4"),
                 Column("last", css_class="col-6 col-md-4"),
-                Column(StrictButton("Show the report", type="submit", css_class="btn-success w-100"), css_class="col-md-4 pt-md-4"),
+                Column(
+                    StrictButton("Show the report", type="submit", css_class="btn-success w-100"),
+                    css_class="col-md-4 pt-md-4",
+                ),
             )
         )
 

@@ -45,8 +45,12 @@ class SessionNote(models.Model):
     class Meta:
         ordering = ["-appointment__start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(pain_before__lte=10), name="session_note_pain_before_0_10"),
-            models.CheckConstraint(condition=models.Q(pain_after__lte=10), name="session_note_pain_after_0_10"),
+            models.CheckConstraint(
+                condition=models.Q(pain_before__lte=10), name="session_note_pain_before_0_10"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__lte=10), name="session_note_pain_after_0_10"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +72,9 @@ class SessionNoteRevision(models.Model):
 
     class Meta:
         ordering = ["note", "-number"]
-        constraints = [models.UniqueConstraint(fields=["note", "number"], name="session_note_revision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="session_note_revision_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of note #{self.note_id}"

@@ -133,7 +133,12 @@ def clinic_report(*, first: date, last: date, clinic: Clinic) -> Report:
 
 
 def _working_minutes(
-    hours: list[WorkingHours], time_off: list[Interval], first: date, last: date, closed: set[date], tz: ZoneInfo
+    hours: list[WorkingHours],
+    time_off: list[Interval],
+    first: date,
+    last: date,
+    closed: set[date],
+    tz: ZoneInfo,
 ) -> int:
     away = _merged(time_off)
     total = 0

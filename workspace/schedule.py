@@ -84,47 +84,72 @@ class WeekSchedule:
 
 def schedule_day(*, day: date, clinic: Clinic) -> DaySchedule:
     therapists, hours_by_therapist, time_off, appointments, closures = _read(day, day, clinic)
-    weekday_hours = {pk: [h for h in hours if h.weekday == day.weekday()] for pk, hours in hours_by_therapist.items()}
-    spans = [(h.start_time.hour * 60 + h.start_time.minute, _minute(h.end_time)) for hs in weekday_hours.values() for h in hs]
+    hours_today = {
+        pk: [each for each in hours if each.weekday == day.weekday()]
+        for pk, hours in hours_by_therapist.items()
+    }
+    spans = [(_minute(h.start_time), _minute(h.end_time)) for hours in hours_today.values() for h in hours]
     spans += [(_local_minute(a.start, day, clinic), _local_minute(a.end, day, clinic)) for a in appointments]
-    first = min((start for start, _ in spans), default=DEFAULT_OPENING[0]) // 60 * 60
-    last = -(-max((end for _, end in spans), default=DEFAULT_OPENING[1]) // 60) * 60
-    rows = (last - first) // ROW_MINUTES
+    grid = _Grid(
+        top=min((start for start, _ in spans), default=DEFAULT_OPENING[0]) // 60 * 60,
+        bottom=-(-max((end for _, end in spans), default=DEFAULT_OPENING[1]) // 60) * 60,
+    )
 
-    def block(start_minute: int, end_minute: int, start: datetime | time, end: datetime | time, item: object = None) -> GridBlock:
-        start_minute, end_minute = max(start_minute, first), min(end_minute, last)
-        return GridBlock(
-            row_start=2 + (start_minute - first) // ROW_MINUTES,
-            row_end=2 + max(-(-(end_minute - first) // ROW_MINUTES), (start_minute - first) // ROW_MINUTES + 1),
-            start=start,
-            end=end,
-            item=item,
+    def placed(start: datetime, end: datetime, item: object) -> GridBlock:
+        return grid.block(
+            _local_minute(start, day, clinic), _local_minute(end, day, clinic), start, end, item
         )
 
     columns = []
     for index, therapist in enumerate(therapists):
         column = TherapistColumn(therapist=therapist, column=index + 2)
-        for hours in weekday_hours[therapist.pk]:
-            start_minute = hours.start_time.hour * 60 + hours.start_time.minute
-            column.hours.append(block(start_minute, _minute(hours.end_time), hours.start_time, hours.end_time))
-        for away in time_off[therapist.pk]:
-            column.time_off.append(
-                block(_local_minute(away.start, day, clinic), _local_minute(away.end, day, clinic), away.start, away.end, away)
-            )
-        for appointment in appointments:
-            if appointment.therapist_id == therapist.pk:
-                column.appointments.append(
-                    block(
-                        _local_minute(appointment.start, day, clinic),
-                        _local_minute(appointment.end, day, clinic),
-                        appointment.start,
-                        appointment.end,
-                        appointment,
-                    )
-                )
+        column.hours = [
+            grid.block(_minute(h.start_time), _minute(h.end_time), h.start_time, h.end_time)
+            for h in hours_today[therapist.pk]
+        ]
+        column.time_off = [placed(away.start, away.end, away) for away in time_off[therapist.pk]]
+        column.appointments = [
+            placed(a.start, a.end, a) for a in appointments if a.therapist_id == therapist.pk
+        ]
         columns.append(column)
-    marks = [HourMark(row=2 + (minute - first) // ROW_MINUTES, at=time(minute // 60)) for minute in range(first, last, 60)]
-    return DaySchedule(day=day, closure=closures.get(day), columns=columns, hour_marks=marks, rows=rows)
+    marks = [
+        HourMark(row=grid.line(minute), at=time(minute // 60)) for minute in range(grid.top, grid.bottom, 60)
+    ]
+    return DaySchedule(day=day, closure=closures.get(day), columns=columns, hour_marks=marks, rows=grid.rows)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Minutes of the local day from `top` to `bottom`, as CSS grid lines (line 1 is the header)."""
+
+    top: int
+    bottom: int
+
+    @property
+    def rows(self) -> int:
+        return (self.bottom - self.top) // ROW_MINUTES
+
+    def line(self, minute: int) -> int:
+        return 2 + (minute - self.top) // ROW_MINUTES
+
+    def block(
+        self,
+        start_minute: int,
+        end_minute: int,
+        start: datetime | time,
+        end: datetime | time,
+        item: object = None,
+    ) -> GridBlock:
+        start_minute = max(start_minute, self.top)
+        end_minute = min(end_minute, self.bottom)
+        end_line = 2 - (-(end_minute - self.top) // ROW_MINUTES)  # rounded up: a block covers its last row
+        return GridBlock(
+            row_start=self.line(start_minute),
+            row_end=max(end_line, self.line(start_minute) + 1),
+            start=start,
+            end=end,
+            item=item,
+        )
 
 
 def schedule_week(*, day: date, clinic: Clinic) -> WeekSchedule:
@@ -152,7 +177,13 @@ def schedule_week(*, day: date, clinic: Clinic) -> WeekSchedule:
 
 def _read(
     first: date, last: date, clinic: Clinic
-) -> tuple[list[Therapist], dict[int, list[WorkingHours]], dict[int, list[TimeOff]], list[Appointment], dict[date, Closure]]:
+) -> tuple[
+    list[Therapist],
+    dict[int, list[WorkingHours]],
+    dict[int, list[TimeOff]],
+    list[Appointment],
+    dict[date, Closure],
+]:
     start, _ = local_day_bounds(first, clinic.tz)
     _, end = local_day_bounds(last, clinic.tz)
     appointments = list(appointments_between(first, last, clinic))

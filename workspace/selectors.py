@@ -137,9 +137,9 @@ def time_off_clashes(time_off: TimeOff, *, now: datetime | None = None) -> list[
     """Booked appointments that fall in this time off: the front desk's list to move."""
     booked = _booked_from(now or timezone.now())
     return list(
-        booked.filter(therapist_id=time_off.therapist_id, start__lt=time_off.end, end__gt=time_off.start).order_by(
-            "start"
-        )
+        booked.filter(
+            therapist_id=time_off.therapist_id, start__lt=time_off.end, end__gt=time_off.start
+        ).order_by("start")
     )
 
 

@@ -37,8 +37,10 @@ def session_note_save(
     errors = _note_errors(content)
     with transaction.atomic():
         # The lock serialises two saves of the same note, so revision numbers never collide.
-        appointment = Appointment.objects.select_for_update().select_related("therapist").get(pk=appointment.pk)
-        refusal = _note_refusal(appointment, author, now)
+        appointment = (
+            Appointment.objects.select_for_update().select_related("therapist").get(pk=appointment.pk)
+        )
+        refusal = session_note_refusal(appointment=appointment, author=author, now=now)
         if refusal:
             errors.setdefault(NON_FIELD_ERRORS, []).append(refusal)
         if errors:
@@ -143,7 +145,9 @@ def client_find_or_create(*, first_name: str, last_name: str, email: str, phone:
         errors["last_name"] = ["Enter the client's last name."]
     if errors:
         raise ValidationError(errors)
-    client = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip())
+    client = User(
+        email=email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+    )
     client.set_unusable_password()
     try:
         with transaction.atomic():
@@ -153,7 +157,8 @@ def client_find_or_create(*, first_name: str, last_name: str, email: str, phone:
     return client, True
 
 
-def _note_refusal(appointment: Appointment, author: User, now: datetime) -> str:
+def session_note_refusal(*, appointment: Appointment, author: User, now: datetime) -> str:
+    """Why `author` can't write this appointment's note now (a sentence), or "" if they can."""
     if appointment.therapist.user_id != author.pk:
         return "Only the therapist who gave the session can write its note."
     if appointment.status == Appointment.Status.CANCELLED:
@@ -204,4 +209,3 @@ def _hours_errors(intervals: Sequence[tuple[int, time, time]]) -> dict[str, list
                 messages.append(f"On {Weekday(weekday).label}, two sets of hours overlap.")
                 break
     return {NON_FIELD_ERRORS: messages} if messages else {}
-

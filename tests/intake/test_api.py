@@ -103,6 +103,7 @@ def _without(key):
         ({"answers": clear_answers(), "consent": "true"}, "consent"),
         (body() | {"worse_with": ["lying down"]}, "worse_with.0"),
         (body() | {"pain_location": "x" * 201}, "pain_location"),
+        (body() | {"pressure_preference": "hard"}, "pressure_preference"),
         ({"consent": True}, "answers"),
         (body() | {"favourite_colour": "blue"}, "favourite_colour"),
     ],

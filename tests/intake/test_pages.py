@@ -14,7 +14,8 @@ from intake.forms import RedFlagCheckForm
 from intake.models import DoctorClearance, Intake
 from intake.services import clearance_record
 from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, SAFETY_NET
-from tests.factories import UserFactory, clear_answers, submit_intake
+from tests.factories import AppointmentFactory, UserFactory, clear_answers, submit_intake
+from workspace.models import AccessRecord
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -253,6 +254,8 @@ def blocked_clients(clinic):
 def test_admins_and_therapists_see_blocked_clients_newest_first_with_reasons(
     client, blocked_clients, admin_user, therapist, staff
 ):
+    seen_before(blocked_clients["emergency"], therapist, days_ago=30)
+    seen_before(blocked_clients["see_doctor"], therapist, days_ago=31)
     client.force_login(admin_user if staff == "admin" else therapist.user)
 
     page = client.get(reverse("intake_blocked_list")).content.decode()
@@ -264,6 +267,27 @@ def test_admins_and_therapists_see_blocked_clients_newest_first_with_reasons(
     assert "S6" in page and "Has a blood clot now" in page
     assert "Clara Client" not in page
     assert "Rory Client" not in page
+
+
+def seen_before(client_user, therapist, days_ago=30):
+    """A past session with `therapist`: what lets a therapist see a client's health record."""
+    AppointmentFactory(
+        client=client_user,
+        therapist=therapist,
+        service=therapist.services.first(),
+        start=NOW - timedelta(days=days_ago),
+        status=Appointment.Status.COMPLETED,
+    )
+
+
+def test_a_therapist_sees_only_their_own_clients_in_the_blocked_list(client, blocked_clients, therapist):
+    seen_before(blocked_clients["see_doctor"], therapist)
+    client.force_login(therapist.user)
+
+    page = client.get(reverse("intake_blocked_list")).content.decode()
+
+    assert "Sean Client" in page
+    assert "Emma Client" not in page
 
 
 def test_front_desk_sees_the_outcome_but_not_the_reasons(client, blocked_clients, front_desk_user):
@@ -298,6 +322,7 @@ def clearance_url(intake):
 def test_a_therapist_records_a_clearance_and_then_the_client_can_book(
     client, therapist, service, new_client, blocked_intake
 ):
+    seen_before(new_client, therapist)
     client.force_login(therapist.user)
     page = client.get(clearance_url(blocked_intake)).content.decode()
     assert "S6" in page and "Has a blood clot now" in page
@@ -314,6 +339,25 @@ def test_a_therapist_records_a_clearance_and_then_the_client_can_book(
     assert "No client is waiting for follow-up." in response.content.decode()
     appointment = appointment_book(client=new_client, therapist=therapist, service=service, start=MONDAY_10)
     assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_a_therapist_who_has_not_seen_the_client_cannot_open_the_clearance_page(
+    client, therapist, blocked_intake
+):
+    client.force_login(therapist.user)
+
+    assert client.get(clearance_url(blocked_intake)).status_code == 404
+
+
+def test_opening_the_clearance_page_is_kept_in_the_access_records(
+    client, admin_user, new_client, blocked_intake
+):
+    client.force_login(admin_user)
+
+    client.get(clearance_url(blocked_intake))
+
+    record = AccessRecord.objects.get()
+    assert (record.viewer, record.client, record.what) == (admin_user, new_client, "intake")
 
 
 def test_the_clearance_page_shows_earlier_clearances(client, admin_user, new_client):
@@ -432,3 +476,22 @@ def test_no_new_red_flags_at_booking_books(client_user, therapist, service):
     )
 
     assert Appointment.objects.filter(client=client_user).exists()
+
+
+def test_the_admin_lists_intakes_and_clearances_to_read_but_not_to_change(client, admin_user, new_client):
+    intake = submit_intake(new_client, known_blood_clot=True)
+    clearance_record(
+        intake=intake, doctor_name="Dr Lee", cleared_on=date(2026, 12, 3), note="", recorded_by=admin_user
+    )
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:intake_intake_changelist"), {"q": "alex@example.com"})
+    assert listing.status_code == 200
+    assert "S6" in listing.content.decode()
+    detail = client.get(reverse("admin:intake_intake_change", args=[intake.pk])).content.decode()
+    assert "Dr Lee" in detail and clearance_url(intake) in detail
+    assert client.get(reverse("admin:intake_doctorclearance_changelist")).status_code == 200
+    assert client.get(reverse("admin:intake_intake_add")).status_code == 403
+    client.post(reverse("admin:intake_intake_change", args=[intake.pk]), {"outcome": "CLEAR"})
+    intake.refresh_from_db()
+    assert intake.outcome == "SEE_DOCTOR"

@@ -1,0 +1,203 @@
+"""How long dispatching 10,000 due reminders takes with 1 and 2 Celery workers.
+
+    make bench        (or: DATABASE_URL=postgres://... .venv/bin/python bench/reminders.py)
+
+Writes 10,000 due reminder rows to the outbox in DATABASE_URL (default: a clinic_bench database
+on the local PostgreSQL), starts real `celery worker` processes on Redis (a database and queue
+of its own: BENCH_REDIS_URL, default redis://127.0.0.1:6379/12), sends each worker one dispatch
+task, and times until every row is "sent". The workers' email backend renders each email and
+counts it in Redis instead of talking to a mail server, so the count printed is how many
+emails the mail server would have been handed: it must equal the number of rows.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGES = 10_000
+THERAPISTS = 10
+CLIENTS = 200
+DOMAIN = "bench-reminders.example"
+QUEUE = "bench-reminders"
+COUNTER = "bench-reminders:emails"
+TIMEOUT = 600
+
+
+class CountingEmailBackend:
+    """Renders every email as SMTP would, then counts it in Redis (shared by all the workers)."""
+
+    def __init__(self, fail_silently: bool = False, **kwargs: object) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(os.environ["BENCH_REDIS_URL"])
+
+    def open(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def send_messages(self, email_messages) -> int:
+        for email in email_messages:
+            email.message().as_bytes()
+        self.redis.incrby(COUNTER, len(email_messages))
+        return len(email_messages)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
+    os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    from bench.common import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    counter = redis.Redis.from_url(os.environ["BENCH_REDIS_URL"])
+    print(
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}, broker: {os.environ['REDIS_URL']}"
+    )
+    print(f"{MESSAGES:,} due reminders, workers: celery --pool=solo, one process each")
+    try:
+        for workers in (1, 2):
+            _outbox_fill()
+            counter.set(COUNTER, 0)
+            elapsed, sent_rows = _run(workers)
+            emails = int(counter.get(COUNTER) or 0)
+            print(
+                f"{workers} worker{'s' if workers > 1 else ''}: {elapsed:.1f} s, "
+                f"{MESSAGES / elapsed:,.0f} messages/s, rows sent: {sent_rows:,}, emails handed over: {emails:,}"
+            )
+    finally:
+        _outbox_clear()
+
+
+def _run(workers: int) -> tuple[float, int]:
+    from clinic.celery import app
+    from notifications.models import Message
+
+    with app.connection_for_write() as broker:
+        broker.default_channel.queue_declare(QUEUE)
+        broker.default_channel.queue_purge(QUEUE)
+    processes = [_start_worker(i) for i in range(workers)]
+    try:
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(timeout=0.5) or []) < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bench workers did not start")
+        pending = Message.objects.filter(recipient__email__endswith=DOMAIN).exclude(
+            status=Message.Status.SENT
+        )
+        started = time.perf_counter()
+        for _ in range(workers):
+            app.send_task("notifications.tasks.dispatch_due", queue=QUEUE)
+        while pending.exists():
+            if time.perf_counter() - started > TIMEOUT:
+                raise RuntimeError("dispatch did not finish in time")
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    sent = Message.objects.filter(recipient__email__endswith=DOMAIN, status=Message.Status.SENT).count()
+    return elapsed, sent
+
+
+def _start_worker(number: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "0",  # DEBUG would keep every SQL query in memory
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key"),
+        "EMAIL_BACKEND": "bench.reminders.CountingEmailBackend",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        str(Path(sys.executable).parent / "celery"), "-A", "clinic", "--quiet", "worker", "--pool=solo", "-Q", QUEUE,
+        "-n", f"bench{number}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--loglevel=WARNING",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+    )  # errors still reach stderr
+
+
+def _outbox_fill() -> None:
+    """10,000 booked appointments in the coming weeks, each with its reminder due now."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bookings.models import Appointment, Clinic, Service
+    from notifications.models import Message
+
+    _outbox_clear()
+    now = timezone.now()
+    with transaction.atomic():
+        Clinic.objects.get_or_create(pk=1, defaults={"name": "Riverside Massage"})
+        service, _ = Service.objects.get_or_create(
+            name="Bench deep tissue", defaults={"duration_minutes": 60, "price": 65}
+        )
+        therapists = [_therapist(i) for i in range(THERAPISTS)]
+        clients = [_user(f"client{i}") for i in range(CLIENTS)]
+        first = (now + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+        appointments = Appointment.objects.bulk_create(
+            Appointment(
+                client=clients[i % CLIENTS],
+                therapist=therapists[i % THERAPISTS],
+                service=service,
+                start=first + timedelta(hours=2 * (i // THERAPISTS)),
+                end=first + timedelta(hours=2 * (i // THERAPISTS) + 1),
+                blocked_until=first + timedelta(hours=2 * (i // THERAPISTS) + 1),
+            )
+            for i in range(MESSAGES)
+        )
+        Message.objects.bulk_create(
+            Message(
+                kind=Message.Kind.REMINDER,
+                recipient=appointment.client,
+                appointment=appointment,
+                due_at=now - timedelta(minutes=1),
+                dedupe_key=f"reminder:{appointment.pk}:0",
+            )
+            for appointment in appointments
+        )
+
+
+def _outbox_clear() -> None:
+    from bookings.models import Appointment
+    from notifications.models import Message
+
+    Message.objects.filter(recipient__email__endswith=DOMAIN).delete()
+    Appointment.objects.filter(client__email__endswith=DOMAIN).delete()
+
+
+def _user(name: str):
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(email=f"{name}@{DOMAIN}", defaults={"first_name": name.title()})
+    return user
+
+
+def _therapist(number: int):
+    from bookings.models import Therapist
+
+    therapist, _ = Therapist.objects.get_or_create(user=_user(f"therapist{number}"))
+    return therapist
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail.backends import locmem
+from django.utils import timezone
+
+from bookings.services import appointment_book
+from notifications.dispatch import SENDING_TIMEOUT, messages_dispatch_due, messages_reclaim_stuck
+from notifications.models import Message
+
+# Friday morning, and the Monday after at 10:00 (UTC+0 in London in December).
+NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+
+class FailingEmailBackend:
+    """A mail server that refuses every message."""
+
+    sent_attempts = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return None
+
+    def close(self):
+        return None
+
+    def send_messages(self, messages):
+        FailingEmailBackend.sent_attempts += len(messages)
+        raise ConnectionRefusedError("mail server down")
+
+
+class ReclaimedWhileSendingBackend(locmem.EmailBackend):
+    """Delivers, but so slowly that another dispatcher reclaims the row meanwhile."""
+
+    def send_messages(self, messages):
+        messages_reclaim_stuck(now=timezone.now() + SENDING_TIMEOUT + timedelta(seconds=1))
+        return super().send_messages(messages)
+
+
+def dispatch_at(moment):
+    """Run one dispatcher at `moment`; the emails it sent."""
+    before = len(mail.outbox)
+    with time_machine.travel(moment, tick=False):
+        messages_dispatch_due()
+    return mail.outbox[before:]
+
+
+def book(client, therapist, service, start=MONDAY_10, now=NOW):
+    with time_machine.travel(now, tick=False):
+        return appointment_book(client=client, therapist=therapist, service=service, start=start)
+
+
+def messages_of(appointment, **filters):
+    return list(Message.objects.filter(appointment=appointment, **filters).order_by("due_at", "pk"))
+
+
+@pytest.fixture
+def booked(clinic, service, therapist, client_user):
+    return book(client_user, therapist, service)

@@ -1,0 +1,173 @@
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+
+from notifications.dispatch import MAX_ATTEMPTS, SENDING_TIMEOUT, messages_claim, messages_dispatch_due
+from notifications.models import Message
+from tests.factories import AppointmentFactory, UserFactory
+
+from .conftest import MONDAY_10, NOW, FailingEmailBackend, dispatch_at, messages_of
+
+Kind, Status = Message.Kind, Message.Status
+FAILING = "tests.notifications.conftest.FailingEmailBackend"
+
+
+def confirmation_of(appointment):
+    return messages_of(appointment, kind=Kind.CONFIRMATION)[0]
+
+
+def test_a_claimed_message_cannot_be_claimed_by_a_second_dispatcher(booked):
+    with time_machine.travel(NOW, tick=False):
+        first = messages_claim(now=NOW, limit=10)
+        second = messages_claim(now=NOW, limit=10)
+
+    assert first == [confirmation_of(booked).pk]
+    assert second == []
+    assert (confirmation_of(booked).status, confirmation_of(booked).attempts) == (Status.SENDING, 1)
+
+
+def test_a_failed_send_retries_with_backoff_then_ends_failed(booked, settings):
+    settings.EMAIL_BACKEND = FAILING
+    moment = NOW
+    retry_times = []
+    for _ in range(MAX_ATTEMPTS):
+        dispatch_at(moment)
+        message = confirmation_of(booked)
+        retry_times.append(message.due_at - moment)
+        moment = message.due_at
+
+    assert retry_times[:-1] == [
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(hours=1),
+    ]
+    assert (message.status, message.attempts) == (Status.FAILED, MAX_ATTEMPTS)
+    assert "ConnectionRefusedError: mail server down" in message.last_error
+    dispatch_at(moment + timedelta(days=1))
+    assert confirmation_of(booked).status == Status.FAILED  # no sixth attempt
+
+
+def test_a_message_that_failed_can_be_sent_again_from_the_admin(booked, admin_client):
+    message = confirmation_of(booked)
+    Message.objects.filter(pk=message.pk).update(status=Status.FAILED, attempts=MAX_ATTEMPTS)
+
+    response = admin_client.post(
+        "/admin/notifications/message/",
+        {"action": "send_again", "_selected_action": [message.pk]},
+        follow=True,
+    )
+
+    assert "1 message(s) queued to send again" in response.content.decode()
+    (email,) = dispatch_at(NOW + timedelta(minutes=1))
+    assert email.subject == "Your appointment on Monday 7 December"
+    assert confirmation_of(booked).status == Status.SENT
+
+
+def test_a_message_left_sending_by_a_killed_worker_is_sent_after_the_timeout(booked):
+    # A worker claimed the confirmation, then died before sending it.
+    with time_machine.travel(NOW, tick=False):
+        messages_claim(now=NOW, limit=10)
+
+    assert dispatch_at(NOW + SENDING_TIMEOUT - timedelta(seconds=1)) == []
+    sent = dispatch_at(NOW + SENDING_TIMEOUT + timedelta(seconds=1))
+
+    assert [email.subject for email in sent] == ["Your appointment on Monday 7 December"]
+    assert (confirmation_of(booked).status, confirmation_of(booked).attempts) == (Status.SENT, 2)
+
+
+def test_a_stuck_message_on_its_last_attempt_ends_failed_not_retried_forever(booked):
+    Message.objects.filter(pk=confirmation_of(booked).pk).update(
+        status=Status.SENDING, attempts=MAX_ATTEMPTS, claimed_at=NOW
+    )
+
+    assert dispatch_at(NOW + SENDING_TIMEOUT + timedelta(minutes=1)) == []
+    assert confirmation_of(booked).status == Status.FAILED
+
+
+def test_a_slow_worker_whose_row_was_reclaimed_mid_send_still_records_sent_so_it_is_not_resent(
+    booked, settings
+):
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.ReclaimedWhileSendingBackend"
+    dispatch_at(NOW)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert confirmation_of(booked).status == Status.SENT
+    assert dispatch_at(NOW + timedelta(hours=1)) == []
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_the_same_time_send_each_due_message_exactly_once(clinic, service, therapist):
+    clients = [UserFactory() for _ in range(20)]
+    appointments = [
+        AppointmentFactory(
+            client=clients[i % 20],
+            therapist=therapist,
+            service=service,
+            start=MONDAY_10 + timedelta(hours=2 * i),
+        )
+        for i in range(60)
+    ]
+    Message.objects.bulk_create(
+        Message(
+            kind=Kind.CONFIRMATION,
+            recipient=a.client,
+            appointment=a,
+            due_at=NOW,
+            dedupe_key=f"confirmation:{a.pk}",
+        )
+        for a in appointments
+    )
+    start_together = threading.Barrier(2)
+    errors = []
+
+    def run_dispatcher():
+        try:
+            start_together.wait()
+            messages_dispatch_due(batch_size=5)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()  # each thread had its own connection
+
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        threads = [threading.Thread(target=run_dispatcher) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert errors == []
+    message_ids = [email.extra_headers["Message-ID"] for email in mail.outbox]
+    assert len(message_ids) == 60
+    assert len(set(message_ids)) == 60
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert set(Message.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_failing_backend_is_really_used(booked, settings):
+    settings.EMAIL_BACKEND = FAILING
+    before = FailingEmailBackend.sent_attempts
+
+    dispatch_at(NOW)
+
+    assert FailingEmailBackend.sent_attempts == before + 1
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/admin/notifications/message/",
+        "/admin/notifications/tip/",
+        "/admin/notifications/messagingsettings/add/",
+        "/admin/notifications/tipsoptout/",
+    ],
+)
+def test_the_admin_pages_for_messages_and_tips_open(booked, admin_client, page):
+    assert admin_client.get(page).status_code == 200

@@ -1,0 +1,327 @@
+"""Phone bookings at the front desk: find or create the client, fill in their intake with them,
+then book, move or cancel through bookings.services, under the same rules as online booking."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from bookings.availability import Slot, free_slots
+from bookings.forms import (
+    ANYONE,
+    BookingConfirmForm,
+    DaySearchForm,
+    SlotChoiceForm,
+    SlotSearchForm,
+    start_param,
+)
+from bookings.models import Clinic, Service, Therapist
+from bookings.selectors import clinic_get, therapists_bookable
+from bookings.services import (
+    BookingError,
+    IntakeRequired,
+    SlotUnavailable,
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+)
+from intake.forms import IntakeForm, RedFlagCheckForm
+from intake.selectors import intake_current, intake_is_cleared, intake_latest
+from intake.services import intake_submit
+
+from ..access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
+from ..forms import ClientForm
+from ..services import client_find_or_create
+from . import clinic_today, safe_next
+
+
+@dataclass(frozen=True)
+class SlotButton:
+    start: datetime
+    therapist_name: str
+    url: str
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET", "POST"])
+def client_new(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, created = client_find_or_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"{client} is now a client. They can set a password with “Forgotten your password?”.",
+                )
+            else:
+                messages.info(request, f"{client} already has an account with {client.email}: here it is.")
+            return redirect("workspace:client", client_id=client.pk)
+    return render(request, "workspace/client_new.html", {"form": form})
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET", "POST"])
+def client_intake(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = visible_client_or_404(request.user, client_id)
+    next_url = safe_next(request)
+    form = IntakeForm(request.POST or None)
+    # The desk ticks the box after reading it to the client on the phone.
+    form.fields[
+        "consent"
+    ].label = "The client agrees that their answers are shared with the clinic's therapists."
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake = intake_submit(
+                client=client,
+                answers=form.answers(),
+                consent=form.cleaned_data["consent"],
+                details=form.details(),
+                submitted_by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if intake.blocks_booking:
+                messages.warning(
+                    request, f"Intake saved for {client}. It stops them booking: see the outcome below."
+                )
+            else:
+                messages.success(request, f"Intake saved for {client}. They can book.")
+            return redirect(
+                next_url
+                if next_url and not intake.blocks_booking
+                else reverse("workspace:client", args=[client.pk])
+            )
+    return render(request, "workspace/client_intake.html", {"client": client, "form": form, "next": next_url})
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET"])
+def client_book(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = visible_client_or_404(request.user, client_id)
+    clinic = clinic_get()
+    today = clinic_today(clinic)
+    data = {"therapist": ANYONE, **request.GET.dict()} if request.GET else None
+    form = SlotSearchForm(data, clinic=clinic, today=today, initial={"therapist": ANYONE, "date": today})
+    context: dict[str, object] = {"client": client, "form": form, **_intake_status(client, clinic)}
+    if form.is_valid():
+        service: Service = form.cleaned_data["service"]
+        therapist: Therapist | None = form.cleaned_data["therapist"]
+        day: date = form.cleaned_data["date"]
+        confirm_url = reverse("workspace:client_book_confirm", args=[client.pk])
+
+        def slot_url(slot: Slot) -> str:
+            query = {"service": service.pk, "therapist": slot.therapist_id, "start": start_param(slot.start)}
+            return f"{confirm_url}?{urlencode(query, safe=':')}"
+
+        query = {"service": service.pk, "therapist": therapist.pk if therapist else ANYONE}
+        context |= _day_of_slots(clinic, form, service, therapist, day, slot_url, query)
+    return render(request, "workspace/client_book.html", context)
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET", "POST"])
+def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = visible_client_or_404(request.user, client_id)
+    clinic = clinic_get()
+    form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
+    red_flag_form = RedFlagCheckForm(request.POST if request.method == "POST" else None)
+    chosen = form.cleaned_data if form.is_valid() else None
+    context: dict[str, object] = {
+        "client": client,
+        "form": form,
+        "red_flag_form": red_flag_form,
+        "chosen": chosen,
+        "alternatives": [],
+        **_intake_status(client, clinic),
+    }
+    if request.method == "POST" and chosen and red_flag_form.is_valid():
+        try:
+            booked = appointment_book(
+                client=client,
+                therapist=chosen["therapist"],
+                service=chosen["service"],
+                start=chosen["start"],
+                booked_by=request.user,  # type: ignore[arg-type]
+                red_flags=red_flag_form.cleaned_red_flags(),
+            )
+        except IntakeRequired as error:
+            context |= {
+                "intake_refusal": error.message,
+                "refused_outcome": error.outcome,
+                **_intake_status(client, clinic),
+            }
+        except SlotUnavailable as error:
+            context["refusal"] = error.message
+            book_url = reverse("workspace:client_book_confirm", args=[client.pk])
+            context["alternatives"] = _slot_buttons(
+                error.alternatives,
+                lambda slot: (
+                    f"{book_url}?"
+                    + urlencode(
+                        {
+                            "service": chosen["service"].pk,
+                            "therapist": slot.therapist_id,
+                            "start": start_param(slot.start),
+                        },
+                        safe=":",
+                    )
+                ),
+            )
+        except BookingError as error:
+            context["refusal"] = error.message
+        else:
+            messages.success(
+                request,
+                f"Booked: {booked.service.name} for {client} on {_when(booked.start, clinic)} with {booked.therapist.name}.",
+            )
+            return redirect("workspace:client", client_id=client.pk)
+    return render(request, "workspace/client_book_confirm.html", context)
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET", "POST"])
+def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = visible_appointment_or_404(request.user, appointment_id)
+    clinic = clinic_get()
+    service = found.service
+    today = clinic_today(clinic)
+    current_day = found.start.astimezone(clinic.tz).date()
+    defaults = {"therapist": str(found.therapist_id), "date": max(today, current_day).isoformat()}
+    search = DaySearchForm(
+        {**defaults, **request.GET.dict()},
+        clinic=clinic,
+        today=today,
+        therapists=therapists_bookable().filter(services=service),
+    )
+    slot_data = request.POST if request.method == "POST" else request.GET if "start" in request.GET else None
+    choice = SlotChoiceForm(slot_data) if slot_data is not None else None
+    move_url = reverse("workspace:appointment_move", args=[found.pk])
+
+    def choose_url(slot: Slot) -> str:
+        return f"{move_url}?{urlencode({'therapist': slot.therapist_id, 'start': start_param(slot.start)}, safe=':')}"
+
+    context: dict[str, object] = {"appointment": found, "search": search, "choice": choice}
+    if choice is not None and choice.is_valid():
+        if request.method == "GET":
+            context["confirming"] = choice.cleaned_data
+            return render(request, "workspace/appointment_move.html", context)
+        try:
+            moved = appointment_reschedule(
+                appointment=found,
+                start=choice.cleaned_data["start"],
+                therapist=choice.cleaned_data["therapist"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except SlotUnavailable as error:
+            context["refusal"] = error.message
+            context["alternatives"] = _slot_buttons(error.alternatives, choose_url)
+            return render(request, "workspace/appointment_move.html", context)
+        except BookingError as error:
+            context["refusal"] = error.message
+        else:
+            messages.success(
+                request,
+                f"Moved: {found.client}'s {service.name} is now on {_when(moved.start, clinic)} with {moved.therapist.name}.",
+            )
+            return redirect("workspace:appointment", appointment_id=found.pk)
+    if search.is_valid():
+        therapist = search.cleaned_data["therapist"]
+        query = {"therapist": therapist.pk if therapist else ANYONE}
+        context |= _day_of_slots(
+            clinic,
+            search,
+            service,
+            therapist,
+            search.cleaned_data["date"],
+            choose_url,
+            query,
+            ignore_appointment_id=found.pk,
+        )
+    return render(request, "workspace/appointment_move.html", context)
+
+
+@staff_page(keeps_schedule)
+@require_http_methods(["GET", "POST"])
+def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = visible_appointment_or_404(request.user, appointment_id)
+    if request.method == "POST":
+        try:
+            appointment_cancel(appointment=found, by=request.user)  # type: ignore[arg-type]
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect("workspace:appointment", appointment_id=found.pk)
+        messages.success(
+            request,
+            f"Cancelled: {found.client}'s {found.service.name} on {_when(found.start, clinic_get())}.",
+        )
+        return redirect("workspace:client", client_id=found.client_id)
+    return render(request, "workspace/appointment_cancel.html", {"appointment": found})
+
+
+def _intake_status(client: User, clinic: Clinic) -> dict[str, object]:
+    """What the desk needs about the intake gate: whether there is a current intake, its outcome."""
+    current = intake_current(client, valid_days=clinic.intake_valid_days, now=timezone.now())
+    latest = intake_latest(client)
+    return {
+        "current_intake": current,
+        "latest_intake": latest,
+        "latest_cleared": latest is not None and intake_is_cleared(latest),
+    }
+
+
+def _day_of_slots(
+    clinic: Clinic,
+    form: DaySearchForm,
+    service: Service,
+    therapist: Therapist | None,
+    day: date,
+    slot_url: Callable[[Slot], str],
+    query: Mapping[str, object],
+    ignore_appointment_id: int | None = None,
+) -> dict[str, object]:
+    def day_url(other: date) -> str:
+        return "?" + urlencode({**query, "date": other.isoformat()})
+
+    slots = free_slots(
+        service=service,
+        therapist=therapist,
+        start_date=day,
+        end_date=day,
+        clinic=clinic,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    return {
+        "service": service,
+        "day": day,
+        "anyone": therapist is None,
+        "slots": _slot_buttons(slots, slot_url),
+        "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
+        "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
+    }
+
+
+def _slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
+    ids = {slot.therapist_id for slot in slots}
+    names = {each.pk: each.name for each in Therapist.objects.select_related("user").filter(pk__in=ids)}
+    return [
+        SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots
+    ]
+
+
+def _when(start: datetime, clinic: Clinic) -> str:
+    return date_format(start.astimezone(clinic.tz), r"l j F \a\t H:i")
