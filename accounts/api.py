@@ -5,14 +5,11 @@ Also the error shapes every endpoint shares, since every other app already depen
 
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
-from pydantic import field_validator
-from pydantic_core import PydanticCustomError
 
 from .services import user_signup
 
@@ -47,16 +44,6 @@ class SignupIn(Schema):
     first_name: str
     last_name: str
     phone: str = ""
-
-    @field_validator("email")
-    @classmethod
-    def _email_is_an_address(cls, email: str) -> str:
-        if email.strip():  # a blank one is user_signup's to report, with the other fields
-            try:
-                validate_email(email.strip())
-            except ValidationError as error:
-                raise PydanticCustomError("email", error.messages[0]) from error
-        return email
 
 
 class LoginIn(Schema):

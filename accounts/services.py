@@ -1,5 +1,6 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from .models import User
@@ -8,10 +9,14 @@ from .models import User
 def user_signup(*, email: str, password: str, first_name: str, last_name: str, phone: str) -> User:
     """Create a client account, or raise ValidationError with field-keyed messages."""
     email = User.objects.normalize_email(email).strip().lower()
-    candidate = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip())
+    candidate = User(
+        email=email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+    )
     errors: dict[str, list[str]] = {}
     if not email:
         errors["email"] = ["Enter your email address."]
+    elif not _is_email(email):
+        errors["email"] = ["Enter a valid email address."]
     elif User.objects.filter(email__iexact=email).exists():
         errors["email"] = ["An account with this email already exists. Log in or reset your password."]
     if not candidate.first_name:
@@ -28,3 +33,11 @@ def user_signup(*, email: str, password: str, first_name: str, last_name: str, p
     with transaction.atomic():
         candidate.save()
     return candidate
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -44,7 +44,7 @@ def main() -> None:
     from tests.factories import ClinicFactory, ServiceFactory, TherapistFactory
 
     with time_machine.travel(NOW, tick=False), transaction.atomic():
-        clinic = ClinicFactory(slot_step_minutes=15, booking_horizon_days=90, min_notice_minutes=60)
+        ClinicFactory(slot_step_minutes=15, booking_horizon_days=90, min_notice_minutes=60)
         service = ServiceFactory(duration_minutes=60, buffer_after_minutes=15)
         short = ServiceFactory(duration_minutes=30, buffer_after_minutes=0)
         therapists = [TherapistFactory(services=[service, short]) for _ in range(THERAPISTS)]
@@ -64,7 +64,9 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"{THERAPISTS} therapists, {DAYS} days, {APPOINTMENTS} existing appointments, 60-minute service")
     print(f"free slots found: {len(slots)}")
-    print(f"time per call: median {statistics.median(timings) * 1000:.1f} ms, best {min(timings) * 1000:.1f} ms ({RUNS} runs)")
+    print(
+        f"time per call: median {statistics.median(timings) * 1000:.1f} ms, best {min(timings) * 1000:.1f} ms ({RUNS} runs)"
+    )
     print(f"queries per call: {queries}")
 
 
@@ -74,7 +76,9 @@ def _book(therapists, service) -> None:
 
     chooser = random.Random(2026)
     working_days = [d for d in (FIRST_DAY + timedelta(days=i) for i in range(DAYS)) if d.weekday() < 6]
-    quarter_hours = [h * 4 + q for h in (9, 10, 11, 12, 14, 15, 16, 17) for q in range(4) if (h, q) != (12, 3)]
+    quarter_hours = [
+        h * 4 + q for h in (9, 10, 11, 12, 14, 15, 16, 17) for q in range(4) if (h, q) != (12, 3)
+    ]
     taken: set[tuple[int, date, int]] = set()
     objects = []
     while len(objects) < APPOINTMENTS:
