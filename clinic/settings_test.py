@@ -11,3 +11,5 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests never run collectstatic; serve static files from the app folders as runserver does.
+WHITENOISE_AUTOREFRESH = True

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bookings.models import Appointment
 from intake.triage import QUESTIONS, RED_FLAG_KEYS
-from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory
+from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # Friday morning; London is on UTC in December
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -370,3 +370,20 @@ def test_another_clients_appointment_is_not_found(logged_in, clinic, service, th
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert (theirs.status, theirs.start) == (Appointment.Status.BOOKED, MONDAY_10)
+
+
+@pytest.mark.parametrize("red_flag", [{"saddle_numbness": True}, {"known_blood_clot": True}])
+def test_a_blocked_client_cannot_book_by_posting_directly(clinic, service, therapist, red_flag):
+    blocked = UserFactory()
+    submit_intake(blocked, **red_flag)
+    browser = Client()
+    browser.force_login(blocked)
+
+    response = browser.post(
+        confirm_url(service, therapist),
+        {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10_PARAM, **NO_NEW_RED_FLAGS},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake_result")
+    assert not Appointment.objects.exists()
