@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
@@ -20,23 +19,17 @@ from intake.selectors import intake_advice, intake_latest
 
 from . import services
 from .availability import Slot, free_slots
-from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotChoiceForm, SlotSearchForm, start_param
+from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
 from .services import BookingError, IntakeRequired, SlotUnavailable
+from .slot_pages import move_forms, slot_buttons, when_text
 
 
 class ClientRequest(HttpRequest):
     """A request behind @login_required: its user is signed in."""
 
     user: User
-
-
-@dataclass(frozen=True)
-class SlotButton:
-    start: datetime
-    therapist_name: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -110,7 +103,7 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
         )
     except SlotUnavailable as error:
         form.add_error(None, error.message)
-        context["alternatives"] = _slot_buttons(
+        context["alternatives"] = slot_buttons(
             error.alternatives,
             lambda slot: _confirm_url(
                 service=chosen["service"], therapist_id=slot.therapist_id, start=slot.start
@@ -182,7 +175,7 @@ def appointment_cancel(request: ClientRequest, appointment_id: int) -> HttpRespo
         else:
             messages.success(
                 request,
-                f"Your {appointment.service.name} appointment on {_when(appointment.start, clinic)} is cancelled.",
+                f"Your {appointment.service.name} appointment on {when_text(appointment.start, clinic)} is cancelled.",
             )
         return redirect("my_appointments")
     deadline = services.cancellation_deadline(appointment, clinic)
@@ -198,16 +191,7 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
     clinic = clinic_get()
     service = appointment.service
     today = timezone.localdate(timezone=clinic.tz)
-    current_day = appointment.start.astimezone(clinic.tz).date()
-    defaults = {"therapist": str(appointment.therapist_id), "date": max(today, current_day).isoformat()}
-    search = DaySearchForm(
-        {**defaults, **request.GET.dict()},
-        clinic=clinic,
-        today=today,
-        therapists=therapists_bookable().filter(services=service),
-    )
-    slot_data = request.POST if request.method == "POST" else request.GET if "start" in request.GET else None
-    choice = SlotChoiceForm(slot_data) if slot_data is not None else None
+    search, choice = move_forms(request, appointment, clinic=clinic, today=today)
     reschedule_url = reverse("appointment_reschedule", args=[appointment.pk])
 
     def choose_url(slot: Slot) -> str:
@@ -228,14 +212,14 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
             )
         except SlotUnavailable as error:
             choice.add_error(None, error.message)
-            context["alternatives"] = _slot_buttons(error.alternatives, choose_url)
+            context["alternatives"] = slot_buttons(error.alternatives, choose_url)
             return render(request, "bookings/appointment_reschedule.html", context)
         except BookingError as error:
             choice.add_error(None, error.message)
         else:
             messages.success(
                 request,
-                f"Your {service.name} appointment is now on {_when(moved.start, clinic)} with {moved.therapist.name}.",
+                f"Your {service.name} appointment is now on {when_text(moved.start, clinic)} with {moved.therapist.name}.",
             )
             return redirect("my_appointments")
     if search.is_valid():
@@ -287,22 +271,10 @@ def _free_times(
     return {
         "service": service,
         "day": day,
-        "slots": _slot_buttons(slots_between(day, day), slot_url),
+        "slots": slot_buttons(slots_between(day, day), slot_url),
         "anyone": therapist is None,
         "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
         "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
         "next_free_day": next_free_day,
         "next_free_day_url": day_url(next_free_day) if next_free_day else None,
     }
-
-
-def _slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
-    ids = {slot.therapist_id for slot in slots}
-    names = {each.pk: each.name for each in therapists_bookable().filter(pk__in=ids)}
-    return [
-        SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots
-    ]
-
-
-def _when(start: datetime, clinic: Clinic) -> str:
-    return date_format(start.astimezone(clinic.tz), r"l j F \a\t H:i")

@@ -14,12 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_therapist
 from bookings.selectors import clinic_get
+from clinic.redirects import safe_next
 from workspace.access import can_read_clinical, clients_visible_to, staff_page, uses_workspace
 from workspace.models import AccessRecord
 from workspace.services import access_record
@@ -40,7 +40,7 @@ def _sees_reasons(user: User) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_start(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +60,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def intake_result(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     intake = intake_latest(request.user)  # type: ignore[arg-type]
     if intake is None:
         return redirect(_with_next(reverse("intake_start"), next_url))
@@ -134,16 +134,6 @@ def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
         ),
     }
     return render(request, "intake/clearance.html", context)
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The `next` page to return to, only if it is on this site."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
 
 
 def _with_next(url: str, next_url: str) -> str:

@@ -2,8 +2,7 @@
 then book, move or cancel through bookings.services, under the same rules as online booking."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -21,12 +19,11 @@ from bookings.forms import (
     ANYONE,
     BookingConfirmForm,
     DaySearchForm,
-    SlotChoiceForm,
     SlotSearchForm,
     start_param,
 )
 from bookings.models import Clinic, Service, Therapist
-from bookings.selectors import clinic_get, therapists_bookable
+from bookings.selectors import clinic_get
 from bookings.services import (
     BookingError,
     IntakeRequired,
@@ -35,6 +32,8 @@ from bookings.services import (
     appointment_cancel,
     appointment_reschedule,
 )
+from bookings.slot_pages import move_forms, slot_buttons, when_text
+from clinic.redirects import safe_next
 from intake.forms import IntakeForm, RedFlagCheckForm
 from intake.selectors import intake_current, intake_is_cleared, intake_latest
 from intake.services import intake_submit
@@ -42,14 +41,7 @@ from intake.services import intake_submit
 from ..access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
 from ..forms import ClientForm
 from ..services import client_find_or_create
-from . import clinic_today, safe_next
-
-
-@dataclass(frozen=True)
-class SlotButton:
-    start: datetime
-    therapist_name: str
-    url: str
+from . import clinic_today
 
 
 @staff_page(keeps_schedule)
@@ -168,7 +160,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         except SlotUnavailable as error:
             context["refusal"] = error.message
             book_url = reverse("workspace:client_book_confirm", args=[client.pk])
-            context["alternatives"] = _slot_buttons(
+            context["alternatives"] = slot_buttons(
                 error.alternatives,
                 lambda slot: (
                     f"{book_url}?"
@@ -187,7 +179,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Booked: {booked.service.name} for {client} on {_when(booked.start, clinic)} with {booked.therapist.name}.",
+                f"Booked: {booked.service.name} for {client} on {when_text(booked.start, clinic)} with {booked.therapist.name}.",
             )
             return redirect("workspace:client", client_id=client.pk)
     return render(request, "workspace/client_book_confirm.html", context)
@@ -200,16 +192,7 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     clinic = clinic_get()
     service = found.service
     today = clinic_today(clinic)
-    current_day = found.start.astimezone(clinic.tz).date()
-    defaults = {"therapist": str(found.therapist_id), "date": max(today, current_day).isoformat()}
-    search = DaySearchForm(
-        {**defaults, **request.GET.dict()},
-        clinic=clinic,
-        today=today,
-        therapists=therapists_bookable().filter(services=service),
-    )
-    slot_data = request.POST if request.method == "POST" else request.GET if "start" in request.GET else None
-    choice = SlotChoiceForm(slot_data) if slot_data is not None else None
+    search, choice = move_forms(request, found, clinic=clinic, today=today)
     move_url = reverse("workspace:appointment_move", args=[found.pk])
 
     def choose_url(slot: Slot) -> str:
@@ -229,14 +212,14 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             )
         except SlotUnavailable as error:
             context["refusal"] = error.message
-            context["alternatives"] = _slot_buttons(error.alternatives, choose_url)
+            context["alternatives"] = slot_buttons(error.alternatives, choose_url)
             return render(request, "workspace/appointment_move.html", context)
         except BookingError as error:
             context["refusal"] = error.message
         else:
             messages.success(
                 request,
-                f"Moved: {found.client}'s {service.name} is now on {_when(moved.start, clinic)} with {moved.therapist.name}.",
+                f"Moved: {found.client}'s {service.name} is now on {when_text(moved.start, clinic)} with {moved.therapist.name}.",
             )
             return redirect("workspace:appointment", appointment_id=found.pk)
     if search.is_valid():
@@ -267,7 +250,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
             return redirect("workspace:appointment", appointment_id=found.pk)
         messages.success(
             request,
-            f"Cancelled: {found.client}'s {found.service.name} on {_when(found.start, clinic_get())}.",
+            f"Cancelled: {found.client}'s {found.service.name} on {when_text(found.start, clinic_get())}.",
         )
         return redirect("workspace:client", client_id=found.client_id)
     return render(request, "workspace/appointment_cancel.html", {"appointment": found})
@@ -309,19 +292,7 @@ def _day_of_slots(
         "service": service,
         "day": day,
         "anyone": therapist is None,
-        "slots": _slot_buttons(slots, slot_url),
+        "slots": slot_buttons(slots, slot_url),
         "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
         "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
     }
-
-
-def _slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
-    ids = {slot.therapist_id for slot in slots}
-    names = {each.pk: each.name for each in Therapist.objects.select_related("user").filter(pk__in=ids)}
-    return [
-        SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots
-    ]
-
-
-def _when(start: datetime, clinic: Clinic) -> str:
-    return date_format(start.astimezone(clinic.tz), r"l j F \a\t H:i")

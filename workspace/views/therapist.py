@@ -16,6 +16,7 @@ from accounts.roles import is_clinic_admin
 from bookings.models import Appointment, Therapist
 from bookings.selectors import clinic_get
 from bookings.services import BookingRefused, appointment_record_attendance
+from clinic.redirects import safe_next
 from intake.selectors import intake_current, intake_is_cleared, intake_latest
 
 from .. import selectors
@@ -36,7 +37,7 @@ from ..access import (
 from ..forms import ClientSearchForm, DayForm, SessionNoteForm
 from ..models import AccessRecord, SessionNote
 from ..services import access_record, session_note_refusal, session_note_save
-from . import clinic_today, safe_next
+from . import clinic_today
 
 CLIENTS_LISTED = 50
 
