@@ -18,7 +18,7 @@ test: install chromium
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bookings/services.py bookings/availability.py intake/triage.py intake/services.py
+	$(BIN)/mypy accounts bookings intake workspace notifications clinic
 
 format: install
 	$(BIN)/ruff format .

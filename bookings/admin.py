@@ -96,7 +96,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         cancelled = 0
         for appointment in queryset:
             try:
-                appointment_cancel(appointment=appointment, by=request.user)
+                appointment_cancel(appointment=appointment, by=request.user)  # type: ignore[arg-type]
                 cancelled += 1
             except BookingError as error:
                 self.message_user(request, f"{appointment}: {error.message}", messages.WARNING)

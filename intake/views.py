@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
 from accounts.roles import is_clinic_admin, is_therapist
 from bookings.selectors import clinic_get
 from clinic.redirects import safe_next
-from workspace.access import can_read_clinical, clients_visible_to, staff_page, uses_workspace
+from workspace.access import AnyUser, can_read_clinical, clients_visible_to, staff_page, uses_workspace
 from workspace.models import AccessRecord
 from workspace.services import access_record
 
@@ -32,7 +31,7 @@ from .services import clearance_record, intake_submit
 BLOCKED_PER_PAGE = 50
 
 
-def _sees_reasons(user: User) -> bool:
+def _sees_reasons(user: AnyUser) -> bool:
     # Spec §1: front desk sees the outcome only; therapists and admins also see the reasons.
     return is_clinic_admin(user) or is_therapist(user)
 
@@ -91,7 +90,7 @@ def intake_blocked_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(blocked, BLOCKED_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "sees_reasons": _sees_reasons(request.user),  # type: ignore[arg-type]
+        "sees_reasons": _sees_reasons(request.user),
     }
     return render(request, "intake/blocked_list.html", context)
 
