@@ -5,7 +5,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.core.exceptions import ValidationError
+
+from clinic.forms import ServiceErrorsMixin
 
 
 def _helper(form: forms.Form, submit_label: str, *layout: object) -> FormHelper:
@@ -17,7 +18,7 @@ def _helper(form: forms.Form, submit_label: str, *layout: object) -> FormHelper:
     return helper
 
 
-class SignupForm(forms.Form):
+class SignupForm(ServiceErrorsMixin, forms.Form):
     """Checks what a form can check; `accounts.services.user_signup` decides the rest."""
 
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -56,11 +57,6 @@ class SignupForm(forms.Form):
         if password and again and password != again:
             self.add_error("password_again", "The two passwords don't match.")
         return cleaned
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put the field-keyed messages of the signup service on the matching fields."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

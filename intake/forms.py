@@ -11,8 +11,9 @@ from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from clinic.forms import ServiceErrorsMixin
 
 from .models import Intake
 from .services import DETAIL_FIELDS
@@ -87,13 +88,6 @@ def _inline_radios(name: str) -> InlineRadios:
 def _question(key: str) -> Field:
     # Yes and No side by side; leg weakness's three long answers one under another.
     return _inline_radios(key) if key in YES_NO_KEYS else Field(key)
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put the field-keyed messages of an intake service on the matching fields."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class IntakeForm(ServiceErrorsMixin, forms.Form):

@@ -7,11 +7,11 @@ from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from bookings.availability import local_datetime
 from bookings.models import Clinic, Weekday
+from clinic.forms import ServiceErrorsMixin
 from intake.models import Intake
 
 from .models import SessionNote
@@ -34,17 +34,6 @@ def _date_field(label: str | None = None, *, required: bool = True, help_text: s
 
 def _time_widget() -> forms.TimeInput:
     return forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
-
-
-class ServiceErrorsMixin:
-    """Put a service's field-keyed ValidationError on the matching fields (others on the form)."""
-
-    service_field_names: dict[str, str] = {}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in error.message_dict.items():
-            name = self.service_field_names.get(key, key)
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class SessionNoteForm(ServiceErrorsMixin, forms.Form):
