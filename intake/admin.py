@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import DoctorClearance, Intake
+from .services import DETAIL_FIELDS
 from .triage import Outcome
 
 
@@ -54,19 +55,7 @@ class IntakeAdmin(ReadOnlyAdmin):
         ("Answers", {"fields": ("answers",)}),
         (
             "About the client",
-            {
-                "fields": (
-                    "pain_location",
-                    "worse_with",
-                    "health_history",
-                    "medications",
-                    "pressure_preference",
-                    "positioning",
-                    "areas_to_avoid",
-                    "goals",
-                    "consent_given_at",
-                )
-            },
+            {"fields": (*DETAIL_FIELDS, "consent_given_at")},
         ),
     )
     readonly_fields = ("clearance_page",)
