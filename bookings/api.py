@@ -174,7 +174,7 @@ def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[Ap
         service=_one_of(Service.objects.all(), booking.service, loc=("body", "booking", "service")),
         therapist=_one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
         start=booking.start,
-        red_flags=booking.red_flags,
+        red_flags=booking.red_flags.model_dump(),
     )
     return Status(201, _appointment_out(appointment, clinic_get().tz))
 
@@ -213,6 +213,6 @@ def appointments_reschedule(request: HttpRequest, appointment_id: int, move: Res
         start=move.start,
         therapist=therapist,
         by=_client(request),
-        red_flags=move.red_flags,
+        red_flags=move.red_flags.model_dump(),
     )
     return _appointment_out(appointment, clinic_get().tz)

@@ -54,6 +54,14 @@ class Clinic(models.Model):
 
 
 class Service(models.Model):
+    class Pressure(models.TextChoices):
+        """How much pressure the service uses: firm and deep are ruled out by cautions C1 and C3."""
+
+        GENTLE = "gentle"
+        MODERATE = "moderate"
+        FIRM = "firm"
+        DEEP = "deep"
+
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(5)])
@@ -61,6 +69,7 @@ class Service(models.Model):
         default=0, help_text="Time kept free after the session to reset the room."
     )
     price = models.DecimalField(max_digits=8, decimal_places=2)
+    pressure = models.CharField(max_length=16, choices=Pressure.choices, default=Pressure.MODERATE)
     is_active = models.BooleanField(default=True)
     display_order = models.PositiveSmallIntegerField(default=0)
 
@@ -83,6 +92,10 @@ class Therapist(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="therapist")
     bio = models.TextField(blank=True)
     services = models.ManyToManyField(Service, related_name="therapists", blank=True)
+    pregnancy_trained = models.BooleanField(
+        default=False,
+        help_text="Trained in pregnancy massage: the only therapists offered to a pregnant client.",
+    )
     is_active = models.BooleanField(default=True)
     display_order = models.PositiveSmallIntegerField(default=0)
 
@@ -168,6 +181,9 @@ class Appointment(models.Model):
         COMPLETED = "completed"
         NO_SHOW = "no_show", "No-show"
 
+    class CancellationReason(models.TextChoices):
+        HEALTH_CHECK = "health_check", "Health check"  # the client reported a red flag
+
     # Statuses that hold the therapist's time. The exclusion constraint in
     # migration 0002 lists the same values: keep them in step.
     ACTIVE_STATUSES = (Status.BOOKED, Status.COMPLETED, Status.NO_SHOW)
@@ -188,6 +204,11 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(
+        max_length=16, choices=CancellationReason.choices, blank=True, default=""
+    )
+    # Set when the front desk booked a service that the client's cautions rule out online.
+    caution_override = models.TextField(blank=True)
 
     class Meta:
         ordering = ["start"]
@@ -211,3 +232,30 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class PreVisitCheck(models.Model):
+    """The red-flag questions asked again on the day of an appointment (spec §3, re-screening).
+
+    Answered by the client from the reminder's signed link, or asked by the therapist before
+    the session starts. A "yes" is recorded as a new intake (`intake`) and stops the session.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="pre_visit_checks")
+    answers = models.JSONField()  # the re-check's answers (intake.triage.RECHECK_KEYS)
+    weakness_worse = models.BooleanField(null=True, blank=True)  # asked only of a C7 client
+    # The intake recorded because of a "yes"; null when nothing new was reported.
+    intake = models.ForeignKey(
+        "intake.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stops_session = models.BooleanField(default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # null: the client, through the reminder's link
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+
+    def __str__(self) -> str:
+        return f"Pre-visit check for appointment #{self.appointment_id}"

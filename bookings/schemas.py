@@ -2,15 +2,23 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    PlainSerializer,
+    StrictBool,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut
 from bookings.models import Therapist
-from intake.triage import RED_FLAG_KEYS
+from intake.triage import RECHECK_KEYS
 
 MAX_AVAILABILITY_DAYS = 62
 
@@ -82,34 +90,65 @@ class AvailabilityOut(Schema):
     slots: list[SlotOut]
 
 
-# Passed to bookings.services untouched (intake.services validates it), so a yes/no answer
-# must be a JSON boolean: pydantic would otherwise turn "true" or 1 into True.
-RedFlags = Annotated[
-    dict[str, Any] | None,
-    Field(
-        None,
-        description=(
-            'The short red-flag re-check asked at each booking ("since your intake, have you had any '
-            'of these?"): every one of these keys, yes/no answers as JSON booleans, leg_weakness as '
-            "none, mild or severe_or_worsening. A new red flag is recorded and may refuse the "
-            "booking with 403. Leave out to skip the re-check."
-        ),
-        examples=[{key: "none" if key == "leg_weakness" else False for key in RED_FLAG_KEYS}],
-    ),
-]
+class RecheckIn(Schema):
+    """The re-check before each booking or move: "since your intake, have you had any of these?"
+
+    A "no" (false) means "nothing new", never "no longer": nothing answered here can lower an
+    outcome on record. Every key is required.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    **{key: False for key in RECHECK_KEYS},
+                    "leg_weakness": "none",
+                    "recent_surgery_weeks": None,
+                    "pain_score": 4,
+                }
+            ]
+        },
+    )
+
+    bladder_bowel_change: StrictBool
+    saddle_numbness: StrictBool
+    leg_weakness: Literal["none", "mild", "severe_or_worsening"] = Field(
+        description="Has either leg or foot become weak, or weaker? The worse of this and the intake's answer is kept."
+    )
+    both_legs: StrictBool
+    recent_major_trauma: StrictBool
+    cancer_history: StrictBool
+    fever_or_unexplained_weight_loss: StrictBool
+    iv_drug_use_or_immunosuppressed: StrictBool
+    calf_swelling_redness_warmth: StrictBool
+    known_blood_clot: StrictBool
+    recent_fracture_unhealed: StrictBool
+    recent_surgery_weeks: Annotated[int, Field(ge=0, strict=True)] | None = Field(
+        description="Whole weeks since an operation had since the intake, or null for none."
+    )
+    pain_score: Annotated[int, Field(ge=0, le=10, strict=True)] = Field(description="The pain now, 0-10.")
+    pain_radiates_below_knee: StrictBool = Field(description="New since the intake.")
+    numbness_tingling: StrictBool = Field(description="New since the intake.")
+
+
+RED_FLAGS_DESCRIPTION = (
+    "The re-check, required: the gate runs first (403 if a red flag on record blocks), then any new "
+    '"yes" is recorded and may refuse the booking with 403.'
+)
 
 
 class AppointmentIn(Schema):
     service: int
     therapist: int
     start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
-    red_flags: RedFlags
+    red_flags: RecheckIn = Field(description=RED_FLAGS_DESCRIPTION)
 
 
 class RescheduleIn(Schema):
     start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
     therapist: int | None = Field(None, description="Leave out to keep the same therapist.")
-    red_flags: RedFlags
+    red_flags: RecheckIn = Field(description=RED_FLAGS_DESCRIPTION)
 
 
 class AppointmentOut(Schema):

@@ -1,4 +1,8 @@
+from datetime import datetime
+
 from django.db.models import QuerySet
+
+from accounts.models import User
 
 from .models import Appointment, Clinic, Service, Therapist
 
@@ -19,3 +23,17 @@ def therapists_bookable() -> QuerySet[Therapist]:
 
 def appointments_of_client(client_id: int) -> QuerySet[Appointment]:
     return Appointment.objects.filter(client_id=client_id).select_related("service", "therapist__user")
+
+
+def appointments_released_for_health_check(client: User, *, now: datetime) -> list[Appointment]:
+    """The client's appointments still to come that the clinic cancelled for a health check."""
+    return list(
+        Appointment.objects.filter(
+            client=client,
+            status=Appointment.Status.CANCELLED,
+            cancellation_reason=Appointment.CancellationReason.HEALTH_CHECK,
+            start__gt=now,
+        )
+        .select_related("service", "therapist__user")
+        .order_by("start")
+    )

@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
-from intake.selectors import intake_advice, intake_current, intake_is_cleared, intake_latest
-from intake.services import intake_recheck
-from intake.triage import Outcome
+from intake.selectors import recheck_due, standing_advice
 from notifications import outbox
 
 from .availability import Slot, free_slots, local_datetime
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
+from .screening import client_standing, recheck_record
 from .selectors import clinic_get
 
 ALTERNATIVES_SHOWN = 5
@@ -48,6 +47,10 @@ class SlotUnavailable(BookingError):
     def __init__(self, message: str, alternatives: list[Slot]):
         super().__init__(message)
         self.alternatives = alternatives
+
+
+class RecheckRequired(BookingRefused):
+    """The re-check ("since your intake, have you had any of these?") must be answered first."""
 
 
 class CancellationWindowClosed(BookingError):
@@ -78,12 +81,15 @@ def appointment_book(
 ) -> Appointment:
     """Book `service` with `therapist` at `start` for `client`, or raise a BookingError.
 
-    `red_flags` are the client's answers to the short red-flag check asked at each booking;
-    a new red flag is recorded as a new intake even when it then refuses the booking.
+    `red_flags` are the client's answers to the re-check (intake.triage.RECHECK_KEYS); None
+    only when no re-check is due (a full intake in the last 12 hours), else RecheckRequired.
+    The gate runs first, so a blocked client is never asked; a new red flag is recorded (and
+    releases the client's appointments) even though it then refuses the booking.
     """
     now = now or timezone.now()
     clinic = clinic_get()
-    _recheck_red_flags(clinic=clinic, client=client, red_flags=red_flags, by=booked_by, now=now)
+    intake_gate_check(client=client, clinic=clinic, now=now)
+    _recheck(client=client, red_flags=red_flags, by=booked_by, now=now)
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
@@ -91,6 +97,7 @@ def appointment_book(
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
+            intake_gate_check(client=client, clinic=clinic, now=now, at=start)
             appointment = Appointment.objects.create(
                 client=client,
                 therapist=therapist,
@@ -117,12 +124,13 @@ def appointment_reschedule(
 ) -> Appointment:
     """Move an appointment to a new start (and optionally another therapist).
 
-    Moving passes the same intake gate as booking.
+    Moving passes the same intake gate and re-check as booking.
     """
     now = now or timezone.now()
     therapist = therapist or appointment.therapist
     clinic = clinic_get()
-    _recheck_red_flags(clinic=clinic, client=appointment.client, red_flags=red_flags, by=by, now=now)
+    intake_gate_check(client=appointment.client, clinic=clinic, now=now)
+    _recheck(client=appointment.client, red_flags=red_flags, by=by, now=now)
     try:
         with transaction.atomic():
             _lock(client=appointment.client, therapist=therapist)
@@ -138,6 +146,7 @@ def appointment_reschedule(
                 now=now,
                 ignore_appointment_id=appointment.pk,
             )
+            intake_gate_check(client=appointment.client, clinic=clinic, now=now, at=start)
             appointment.therapist = therapist
             appointment.start = start
             appointment.end = start + appointment.service.duration
@@ -191,45 +200,50 @@ def _lock(*, client: User, therapist: Therapist) -> None:
     Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
 
 
-def _recheck_red_flags(
-    *, clinic: Clinic, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime
-) -> None:
+def _recheck(*, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime) -> None:
     # Committed on its own, before the booking: a new red flag stays on record even though
     # it is about to refuse the booking.
     if red_flags is None:
+        if recheck_due(client, now=now):
+            raise RecheckRequired("Please answer the health check questions before booking.")
         return
-    current = intake_current(client, valid_days=clinic.intake_valid_days, now=now)
-    if current is not None:
-        try:
-            intake_recheck(client=client, current=current, red_flags=red_flags, submitted_by=by, now=now)
-        except ValidationError as error:
-            raise BookingRefused(" ".join(error.messages)) from error
+    try:
+        recheck_record(client=client, report=red_flags, submitted_by=by, now=now)
+    except ValidationError as error:
+        raise BookingRefused(" ".join(error.messages)) from error
 
 
-def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: datetime | None = None) -> None:
-    """Raise IntakeRequired unless the client's sciatica intake lets them book.
+def intake_gate_check(
+    *, client: User, clinic: Clinic | None = None, now: datetime | None = None, at: datetime | None = None
+) -> None:
+    """Raise IntakeRequired unless the outcome in force lets the client book.
 
-    Booking and moving call it inside their transaction; pages call it to send the client
-    to the intake before they pick a time.
+    A red flag on record blocks until staff lift it, whatever the client answered since. With
+    `at` (an appointment's start), the intake must still be current on that day. Booking and
+    moving call this inside their transaction; pages call it before they show times.
     """
     clinic = clinic or clinic_get()
     now = now or timezone.now()
-    intake = intake_current(client, valid_days=clinic.intake_valid_days, now=now)
-    if intake is None:
-        if intake_latest(client) is None:
-            raise IntakeRequired("Please fill in the health questionnaire before booking.", outcome=None)
+    standing = client_standing(client, now=now)
+    if standing.blocks_booking:
+        advice = standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        )
+        raise IntakeRequired(" ".join(advice), outcome=standing.outcome)
+    if standing.newest is None:
+        raise IntakeRequired("Please fill in the health questionnaire before booking.", outcome=None)
+    if standing.outcome is None:
         raise IntakeRequired(
             f"Your health questionnaire is more than {clinic.intake_valid_days} days old. "
             "Please fill it in again before booking.",
             outcome=None,
         )
-    if intake.outcome == Outcome.EMERGENCY or (
-        intake.outcome == Outcome.SEE_DOCTOR and not intake_is_cleared(intake)
-    ):
-        advice = intake_advice(
-            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+    if at is not None and not standing.is_current_at(at):
+        raise IntakeRequired(
+            f"Your health questionnaire will be more than {clinic.intake_valid_days} days old on the "
+            "day of this appointment. Please fill it in again before booking.",
+            outcome=None,
         )
-        raise IntakeRequired(" ".join(advice), outcome=intake.outcome)
 
 
 def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now: datetime) -> None:

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from intake.forms import RedFlagCheckForm
-from intake.selectors import intake_advice, intake_latest
+from intake.forms import recheck_answers, recheck_form_for
+from intake.selectors import standing_advice
 
 from . import services
 from .availability import Slot, free_slots
 from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
+from .screening import client_standing
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
 from .services import BookingError, IntakeRequired, SlotUnavailable
 from .slot_pages import move_forms, slot_buttons, when_text
@@ -74,7 +75,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def book_confirm(request: ClientRequest) -> HttpResponse:
     form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
     chosen = form.cleaned_data if form.is_valid() else None
-    red_flag_form = RedFlagCheckForm(request.POST if request.method == "POST" else None)
+    red_flag_form = recheck_form_for(request.user, request.POST if request.method == "POST" else None)
     context: dict[str, object] = {
         "form": form,
         "chosen": chosen,
@@ -85,13 +86,14 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
         return render(request, "bookings/book_confirm.html", context)
     try:
         services.intake_gate_check(client=request.user)
-        if request.method == "POST" and red_flag_form.is_valid():
+        recheck_ready = red_flag_form is None or red_flag_form.is_valid()
+        if request.method == "POST" and recheck_ready:
             appointment = services.appointment_book(
                 client=request.user,
                 therapist=chosen["therapist"],
                 service=chosen["service"],
                 start=chosen["start"],
-                red_flags=red_flag_form.cleaned_red_flags(),
+                red_flags=recheck_answers(red_flag_form),
             )
             return redirect("appointment_booked", appointment_id=appointment.pk)
     except IntakeRequired as error:
@@ -126,13 +128,10 @@ def _to_intake(error: IntakeRequired, *, come_back_to: str) -> HttpResponse:
 def appointment_booked(request: ClientRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = clinic_get()
-    intake = intake_latest(request.user)
-    safety_advice = (
-        intake_advice(
-            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
-        )
-        if intake is not None
-        else []
+    safety_advice = standing_advice(
+        client_standing(request.user),
+        emergency_number=clinic.emergency_number,
+        urgent_care_line=clinic.urgent_care_line,
     )
     context = {
         "appointment": appointment,
@@ -154,10 +153,18 @@ def my_appointments(request: ClientRequest) -> HttpResponse:
 
     upcoming = [a for a in appointments if is_upcoming(a)]
     past = [a for a in reversed(appointments) if not is_upcoming(a)]
+    standing = client_standing(request.user, now=now)
     context = {
         "upcoming": [UpcomingAppointment(a, services.cancellation_deadline(a, clinic)) for a in upcoming],
         "past": past,
         "now": now,
+        # A blocked client is offered no action that would only be refused at the last step.
+        "blocked": standing.blocks_booking,
+        "advice": standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        )
+        if standing.blocks_booking
+        else [],
     }
     return render(request, "bookings/my_appointments.html", context)
 
@@ -198,10 +205,20 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
         query = {"therapist": slot.therapist_id, "start": start_param(slot.start)}
         return f"{reschedule_url}?{urlencode(query, safe=':')}"
 
-    context: dict[str, object] = {"appointment": appointment, "search": search, "choice": choice}
+    try:
+        services.intake_gate_check(client=request.user)
+    except IntakeRequired as error:
+        return _to_intake(error, come_back_to=reschedule_url)
+    red_flag_form = recheck_form_for(request.user, request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {
+        "appointment": appointment,
+        "search": search,
+        "choice": choice,
+        "red_flag_form": red_flag_form,
+    }
     if choice is not None and choice.is_valid():
-        if request.method == "GET":
-            context["confirming"] = choice.cleaned_data
+        context["confirming"] = choice.cleaned_data
+        if request.method == "GET" or not (red_flag_form is None or red_flag_form.is_valid()):
             return render(request, "bookings/appointment_reschedule.html", context)
         try:
             moved = services.appointment_reschedule(
@@ -209,13 +226,18 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
                 start=choice.cleaned_data["start"],
                 therapist=choice.cleaned_data["therapist"],
                 by=request.user,
+                red_flags=recheck_answers(red_flag_form),
             )
+        except IntakeRequired as error:
+            return _to_intake(error, come_back_to=reschedule_url)
         except SlotUnavailable as error:
             choice.add_error(None, error.message)
             context["alternatives"] = slot_buttons(error.alternatives, choose_url)
+            context["confirming"] = None
             return render(request, "bookings/appointment_reschedule.html", context)
         except BookingError as error:
             choice.add_error(None, error.message)
+            context["confirming"] = None
         else:
             messages.success(
                 request,

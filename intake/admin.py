@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DoctorClearance, Intake
+from .models import Clearance, Intake
 from .services import DETAIL_FIELDS
 from .triage import Outcome
 
@@ -27,8 +27,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class DoctorClearanceInline(admin.TabularInline):
-    model = DoctorClearance
+class ClearanceInline(admin.TabularInline):
+    model = Clearance
     extra = 0
     fields = ("doctor_name", "cleared_on", "note", "recorded_by", "recorded_at")
     readonly_fields = fields
@@ -48,7 +48,7 @@ class IntakeAdmin(ReadOnlyAdmin):
     search_fields = ("client__email", "client__first_name", "client__last_name")
     date_hierarchy = "created_at"
     list_select_related = ("client",)
-    inlines = [DoctorClearanceInline]
+    inlines = [ClearanceInline]
     fieldsets = (
         (None, {"fields": ("client", "created_at", "submitted_by", "rechecked_from", "clearance_page")}),
         ("Outcome", {"fields": ("outcome", "reasons")}),
@@ -61,7 +61,7 @@ class IntakeAdmin(ReadOnlyAdmin):
     readonly_fields = ("clearance_page",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Intake]:
-        cleared = DoctorClearance.objects.filter(intake=OuterRef("pk"))
+        cleared = Clearance.objects.filter(intake=OuterRef("pk"))
         return super().get_queryset(request).annotate(has_clearance=Exists(cleared))
 
     @admin.display(description="reasons")
@@ -87,8 +87,8 @@ class IntakeAdmin(ReadOnlyAdmin):
         )
 
 
-@admin.register(DoctorClearance)
-class DoctorClearanceAdmin(ReadOnlyAdmin):
+@admin.register(Clearance)
+class ClearanceAdmin(ReadOnlyAdmin):
     list_display = ("intake", "client", "doctor_name", "cleared_on", "recorded_by", "recorded_at")
     list_filter = ("cleared_on", "recorded_at")
     search_fields = ("doctor_name", "intake__client__email", "intake__client__last_name")
@@ -96,5 +96,5 @@ class DoctorClearanceAdmin(ReadOnlyAdmin):
     list_select_related = ("intake__client", "recorded_by")
 
     @admin.display(description="client", ordering="intake__client__last_name")
-    def client(self, clearance: DoctorClearance) -> str:
+    def client(self, clearance: Clearance) -> str:
         return str(clearance.intake.client)

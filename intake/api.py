@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as ServiceValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import django_auth
@@ -16,12 +15,13 @@ from pydantic import ConfigDict, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut, FieldErrorsOut
+from bookings.screening import client_standing, intake_record
 from bookings.selectors import clinic_get
 
 from .forms import WorseWith
 from .models import Intake
-from .selectors import intake_advice, intake_current
-from .services import DETAIL_FIELDS, intake_submit
+from .selectors import Standing, standing_advice
+from .services import DETAIL_FIELDS
 from .triage import QUESTIONS
 
 # django_auth runs Django's CSRF check on unsafe methods before it looks at the session.
@@ -78,20 +78,26 @@ class ReasonOut(Schema):
 
 
 class IntakeOut(Schema):
-    id: int
-    outcome: str = Field(description="EMERGENCY, SEE_DOCTOR, CAUTION or CLEAR.")
-    reasons: list[ReasonOut]
+    id: int = Field(description="The client's latest intake.")
+    outcome: str = Field(
+        description="The outcome in force: EMERGENCY, SEE_DOCTOR, CAUTION or CLEAR. A red flag on record "
+        "stays in force until the clinic lifts it, whatever later intakes say."
+    )
+    can_book: bool
+    reasons: list[ReasonOut] = Field(description="Every reason in force.")
     advice: list[str] = Field(description="Paragraphs to show the client, in order.")
 
 
-def _intake_out(intake: Intake) -> IntakeOut:
+def _intake_out(standing: Standing) -> IntakeOut:
     clinic = clinic_get()
+    assert standing.newest is not None and standing.outcome is not None
     return IntakeOut(
-        id=intake.pk,
-        outcome=intake.outcome,
-        reasons=[ReasonOut(code=reason["code"], message=reason["message"]) for reason in intake.reasons],
-        advice=intake_advice(
-            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        id=standing.newest.pk,
+        outcome=standing.outcome,
+        can_book=standing.can_book,
+        reasons=[ReasonOut(code=reason.code, message=reason.message) for reason in standing.reasons],
+        advice=standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
         ),
     )
 
@@ -112,7 +118,7 @@ def _field_loc(field: str) -> tuple[str, ...]:
 )
 def intake_create(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]:
     try:
-        intake = intake_submit(
+        intake_record(
             client=request.user,  # type: ignore[arg-type]
             answers=payload.answers,
             consent=payload.consent,
@@ -126,18 +132,17 @@ def intake_create(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]:
                 for message in messages
             ]
         ) from error
-    return Status(201, _intake_out(intake))
+    return Status(201, _intake_out(client_standing(request.user)))  # type: ignore[arg-type]
 
 
 @router.get(
     "/current",
     response={200: IntakeOut, 401: ErrorOut, 404: ErrorOut},
     summary="My current intake",
-    description="The latest intake, if it is recent enough to book on; 404 if there is none.",
+    description="The outcome in force; 404 if there is no current intake and no red flag on record.",
 )
 def intake_current_get(request: HttpRequest) -> Status[object]:
-    clinic = clinic_get()
-    intake = intake_current(request.user, valid_days=clinic.intake_valid_days, now=timezone.now())  # type: ignore[arg-type]
-    if intake is None:
+    standing = client_standing(request.user)  # type: ignore[arg-type]
+    if standing.outcome is None:
         return Status(404, {"detail": "There is no current intake. Please fill in the health questionnaire."})
-    return Status(200, _intake_out(intake))
+    return Status(200, _intake_out(standing))

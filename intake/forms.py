@@ -5,19 +5,29 @@ radio button with no default, so a client cannot skip one (spec §2, R2: red fla
 explicitly looked for").
 """
 
-from typing import Literal, get_args
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
 from clinic.forms import ServiceErrorsMixin
 
-from .models import Intake
+from .models import Clearance, Intake
+from .selectors import recheck_due
 from .services import DETAIL_FIELDS
-from .triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, YES_NO_KEYS
+from .triage import (
+    LEG_WEAKNESS_CHOICES,
+    QUESTIONS,
+    RECHECK_KEYS,
+    RECHECK_LEG_WEAKNESS_CHOICES,
+    RECHECK_QUESTIONS,
+    YES_NO_KEYS,
+)
 from .validation import RANGES
 
 YES, NO = "yes", "no"
@@ -214,34 +224,89 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
 
 
 class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
-    """The short red-flag check at booking, one required question per triage.RED_FLAG_KEYS.
+    """The re-check before each booking or move, one required question per triage.RECHECK_KEYS.
 
-    Render it inside the booking form with ``{% include "intake/_red_flag_check.html" %}``;
-    pass ``cleaned_red_flags()`` to bookings.services.appointment_book as ``red_flags=``.
+    Worded "since your intake, have you had any of these?" (triage.RECHECK_QUESTIONS), so a
+    "no" means "nothing new". Render it inside the page's form with
+    ``{% include "intake/_red_flag_check.html" %}``; pass ``cleaned_red_flags()`` to
+    bookings.services as ``red_flags=``.
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for key in RED_FLAG_KEYS:
-            self.fields[key] = answer_field(key)
+        for key in RECHECK_KEYS:
+            if key == "recent_surgery_weeks":
+                continue
+            field = answer_field(key)
+            field.label = RECHECK_QUESTIONS[key]
+            if key == "leg_weakness":
+                field.choices = [(value.value, text) for value, text in RECHECK_LEG_WEAKNESS_CHOICES]  # type: ignore[attr-defined]
+            self.fields[key] = field
+        self.fields["recent_surgery"] = forms.TypedChoiceField(
+            label=RECHECK_QUESTIONS["recent_surgery_weeks"],
+            choices=YES_NO_CHOICES,
+            coerce=_yes_or_no,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please answer yes or no."},
+        )
+        self.fields["recent_surgery_weeks"] = forms.IntegerField(
+            label="How many whole weeks ago?",
+            min_value=0,
+            required=False,
+            help_text="Only if you answered yes. 0 if it was less than a week ago.",
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False  # it sits inside the page's own form
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(RED_FLAG_CHECK_HEADING, *(_question(key) for key in RED_FLAG_KEYS))
-        )
+        questions = [
+            _inline_radios("recent_surgery") if key == "recent_surgery_weeks" else _question(key)
+            for key in RECHECK_KEYS
+        ]
+        surgery_at = RECHECK_KEYS.index("recent_surgery_weeks")
+        questions.insert(surgery_at + 1, Field("recent_surgery_weeks"))
+        self.helper.layout = Layout(Fieldset(RED_FLAG_CHECK_HEADING, *questions))
 
-    def cleaned_red_flags(self) -> dict[str, bool | str]:
-        """Yes/no answers as booleans, leg_weakness as its string value."""
-        return {key: self.cleaned_data[key] for key in RED_FLAG_KEYS}
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recent_surgery") is False:
+            cleaned["recent_surgery_weeks"] = None
+        elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
+            if "recent_surgery_weeks" not in self.errors:
+                self.add_error(
+                    "recent_surgery_weeks", "Please say how many whole weeks ago the operation was."
+                )
+        return cleaned
+
+    def cleaned_red_flags(self) -> dict[str, object]:
+        """The re-check keyed as in triage.RECHECK_KEYS: yes/no as booleans, leg_weakness as a string."""
+        return {key: self.cleaned_data[key] for key in RECHECK_KEYS}
+
+
+def recheck_form_for(client: User, data: Mapping[str, Any] | None) -> RedFlagCheckForm | None:
+    """The re-check form when one is due for `client`; None within 12 hours of their full intake."""
+    return RedFlagCheckForm(data) if recheck_due(client, now=timezone.now()) else None
+
+
+def recheck_answers(form: RedFlagCheckForm | None) -> dict[str, object] | None:
+    """The answers for bookings.services' `red_flags`, once `form` is valid (None: not due)."""
+    return form.cleaned_red_flags() if form is not None else None
 
 
 class ClearanceForm(ServiceErrorsMixin, forms.Form):
-    """A doctor's clearance, as the therapist or admin copies it from the doctor's letter."""
+    """Staff lift a block: a doctor's clearance (from the doctor's letter) or an answer given in error."""
 
-    doctor_name = forms.CharField(label="Doctor who cleared the client", max_length=200)
+    kind = forms.ChoiceField(
+        label="What happened?",
+        choices=Clearance.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Clearance.Kind.DOCTOR,
+    )
+    doctor_name = forms.CharField(label="Doctor who saw the client", max_length=200, required=False)
+    practice = forms.CharField(label="Their practice or hospital", max_length=200, required=False)
     cleared_on = forms.DateField(
-        label="Date of the clearance",
+        label="Date the doctor saw the client",
+        required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Please enter a date such as 2026-12-07."},
@@ -249,12 +314,14 @@ class ClearanceForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the doctor said, for example areas to avoid.",
+        help_text="What the doctor said (for example areas to avoid), or what was answered in error "
+        "and how you confirmed it with the client.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["cleared_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
-        self.helper.form_method = "post"
-        self.helper.add_input(Submit("submit", "Record the clearance", css_class="btn-success"))
+        self.helper.form_tag = False  # the page's form also holds the questions asked again
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(_inline_radios("kind"), "doctor_name", "practice", "cleared_on", "note")

@@ -50,18 +50,34 @@ class Intake(models.Model):
         return self.outcome in (Outcome.EMERGENCY, Outcome.SEE_DOCTOR)
 
 
-class DoctorClearance(models.Model):
-    """A doctor has assessed the client and cleared massage: lifts a SEE_DOCTOR block."""
+class Clearance(models.Model):
+    """Staff lift a blocking intake (EMERGENCY or SEE_DOCTOR). Only staff can; answering again can't.
+
+    Two kinds: a doctor has seen the client and cleared massage, or the answer was given in
+    error and staff confirmed that with the client. Either is kept, with who recorded it, and
+    shown wherever the intake is.
+    """
+
+    class Kind(models.TextChoices):
+        DOCTOR = "doctor", "Cleared by a doctor"
+        ANSWERED_IN_ERROR = "answered_in_error", "Answered in error, confirmed with the client"
 
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="clearances")
-    doctor_name = models.CharField("cleared by (doctor)", max_length=200)
-    cleared_on = models.DateField()
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.DOCTOR)
+    doctor_name = models.CharField("doctor", max_length=200, blank=True)
+    practice = models.CharField("practice or hospital", max_length=200, blank=True)
+    cleared_on = models.DateField("date seen")
     note = models.TextField(blank=True)
+    # The EMERGENCY and SEE_DOCTOR questions, asked again by the staff member when recording.
+    reasked_answers = models.JSONField(default=dict, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["intake"], name="clearance_one_per_intake")]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.ANSWERED_IN_ERROR:
+            return f"Answered in error (recorded {self.recorded_at:%Y-%m-%d})"
         return f"Cleared by {self.doctor_name} on {self.cleared_on:%Y-%m-%d}"

@@ -1,4 +1,9 @@
-"""Writes for the sciatica intake: submitting, the short re-check at booking, doctor's clearance."""
+"""Writes for the sciatica intake: submitting, the re-check, and staff lifting a block.
+
+These store intakes and clearances only. A client who becomes blocked also loses their
+future appointments in the same transaction: callers acting for a client go through
+bookings.screening, which wraps these.
+"""
 
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -11,9 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import DoctorClearance, Intake
-from .triage import RED_FLAG_KEYS, Outcome, assess
-from .validation import answer_errors, as_answers
+from .models import Clearance, Intake
+from .selectors import BLOCKING, intake_is_lifted, lifted_codes
+from .triage import Assessment, assess, recheck_assess
+from .validation import answer_errors, as_answers, recheck_errors
 
 DETAIL_FIELDS = (
     "pain_location",
@@ -46,9 +52,11 @@ def intake_submit(
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
+    validated = as_answers(answers)
     return _store(
         client=client,
-        answers=as_answers(answers),
+        answers=validated,
+        assessment=assess(validated),
         details=dict(details or {}),
         consent_given_at=now,
         submitted_by=submitted_by or client,
@@ -59,65 +67,109 @@ def intake_submit(
 def intake_recheck(
     *,
     client: User,
-    current: Intake,
-    red_flags: Mapping[str, object],
+    previous: Intake,
+    report: Mapping[str, object],
     submitted_by: User | None = None,
     now: datetime | None = None,
 ) -> Intake | None:
-    """The short red-flag check at booking ("since your intake, have you had any of these?").
+    """The re-check ("since your intake, have you had any of these?") against `previous`.
 
-    No change since `current` returns None. Any yes becomes a new intake: the previous answers
-    with the new ones, assessed again, so the outcome and reasons are on record.
+    Nothing new returns None. Anything new becomes a new intake: the previous answers with
+    what the client added (a "no" never takes an answer away), assessed again. Red flags that
+    staff lifted on `previous` stay lifted unless the client reports them anew.
     """
-    missing = [key for key in RED_FLAG_KEYS if key not in red_flags]
-    errors = {key: message for key, message in answer_errors({**current.answers, **red_flags}).items()}
-    errors.update({key: "This question must be answered." for key in missing})
+    errors = recheck_errors(report)
     if errors:
         raise ValidationError({key: [message] for key, message in errors.items()})
-    changed = {key: red_flags[key] for key in RED_FLAG_KEYS if red_flags[key] != current.answers.get(key)}
-    if not any(value not in (False, "none") for value in changed.values()):
+    result = recheck_assess(previous.answers, report, lifted_codes=lifted_codes(previous))  # type: ignore[arg-type]
+    if result is None:
         return None
+    merged, assessment = result
     now = now or timezone.now()
     return _store(
         client=client,
-        answers=as_answers({**current.answers, **changed}),
-        details={field: getattr(current, field) for field in DETAIL_FIELDS},
-        consent_given_at=current.consent_given_at,
+        answers=merged,
+        assessment=assessment,
+        details={field: getattr(previous, field) for field in DETAIL_FIELDS},
+        consent_given_at=previous.consent_given_at,
         submitted_by=submitted_by or client,
         created_at=now,
-        rechecked_from=current,
+        rechecked_from=previous,
     )
 
 
 def clearance_record(
-    *, intake: Intake, doctor_name: str, cleared_on: date, note: str, recorded_by: User
-) -> DoctorClearance:
-    """Record that a doctor has cleared massage, lifting a SEE_DOCTOR block on this intake."""
+    *,
+    intake: Intake,
+    kind: str = Clearance.Kind.DOCTOR,
+    doctor_name: str = "",
+    practice: str = "",
+    cleared_on: date | None = None,
+    note: str = "",
+    reasked: Mapping[str, object],
+    recorded_by: User,
+    now: datetime | None = None,
+) -> tuple[Clearance, Intake | None]:
+    """Lift a block: a doctor's clearance, or an answer given in error (confirmed with the client).
+
+    `reasked` are the client's answers to the red-flag questions, asked again by the staff
+    member at that moment (the re-check's questions). A new "yes" is recorded as a new intake,
+    returned beside the clearance, and is a new block if the rules say so.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     errors: dict[str, list[str]] = {}
-    if intake.outcome != Outcome.SEE_DOCTOR:
-        errors["intake"] = ["Only a 'see a doctor first' intake can be cleared by a doctor."]
-    if not doctor_name.strip():
-        errors["doctor_name"] = ["Enter who cleared the client."]
-    if cleared_on > timezone.localdate():
-        errors["cleared_on"] = ["The clearance date can't be in the future."]
+    if intake.outcome not in BLOCKING:
+        errors["intake"] = ["Only an intake that stops booking can be cleared."]
+    elif intake_is_lifted(intake):
+        errors["intake"] = ["This intake has already been cleared."]
+    if kind == Clearance.Kind.DOCTOR:
+        if not doctor_name.strip():
+            errors["doctor_name"] = ["Enter the doctor who saw the client."]
+        if not practice.strip():
+            errors["practice"] = ["Enter the doctor's practice or hospital."]
+        if cleared_on is None:
+            errors["cleared_on"] = ["Enter the date the doctor saw the client."]
+        elif cleared_on > today:
+            errors["cleared_on"] = ["The date seen can't be in the future."]
+        elif cleared_on < timezone.localdate(intake.created_at):
+            errors["cleared_on"] = ["The doctor must have seen the client on or after the intake's date."]
+    elif kind == Clearance.Kind.ANSWERED_IN_ERROR:
+        if not note.strip():
+            errors["note"] = ["Say what was answered in error and how you confirmed it with the client."]
+        cleared_on = today
+    else:
+        errors["kind"] = ["Choose a doctor's clearance or an answer given in error."]
+    errors.update({key: [message] for key, message in recheck_errors(reasked).items()})
     if errors:
         raise ValidationError(errors)
-    return DoctorClearance.objects.create(
-        intake=intake,
-        doctor_name=doctor_name.strip(),
-        cleared_on=cleared_on,
-        note=note,
-        recorded_by=recorded_by,
-    )
+    assert cleared_on is not None
+    with transaction.atomic():
+        clearance = Clearance.objects.create(
+            intake=intake,
+            kind=kind,
+            doctor_name=doctor_name.strip(),
+            practice=practice.strip(),
+            cleared_on=cleared_on,
+            note=note.strip(),
+            reasked_answers=dict(reasked),
+            recorded_by=recorded_by,
+            recorded_at=now,
+        )
+        newest = Intake.objects.filter(client=intake.client).order_by("-created_at", "-pk").first()
+        assert newest is not None
+        new_intake = intake_recheck(
+            client=intake.client, previous=newest, report=reasked, submitted_by=recorded_by, now=now
+        )
+    return clearance, new_intake
 
 
-def _store(**fields: Any) -> Intake:
-    assessment = assess(fields["answers"])
-    details = fields.pop("details")
+def _store(*, answers: Mapping[str, object], assessment: Assessment, details: dict, **fields: Any) -> Intake:
     with transaction.atomic():
         return Intake.objects.create(
             **fields,
             **details,
+            answers=dict(answers),
             outcome=assessment.outcome.value,
             reasons=[asdict(reason) for reason in assessment.reasons],
         )

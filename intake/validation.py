@@ -3,9 +3,9 @@
 Spec §4.1: every key is required; age 0 to 120, pain 0 to 10, weeks 0 or more.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from .triage import QUESTIONS, YES_NO_KEYS, Answers, LegWeakness
+from .triage import QUESTIONS, RECHECK_KEYS, YES_NO_KEYS, Answers, LegWeakness
 
 RANGES = {
     "age": (0, 120),
@@ -17,8 +17,18 @@ RANGES = {
 
 def answer_errors(raw: Mapping[str, object]) -> dict[str, str]:
     """Field-keyed error messages; empty when the answers are complete and valid."""
+    return _errors(raw, QUESTIONS, what="intake questions")
+
+
+def recheck_errors(raw: Mapping[str, object]) -> dict[str, str]:
+    """The same checks for the re-check: exactly the keys of triage.RECHECK_KEYS."""
+    return _errors(raw, RECHECK_KEYS, what="re-check questions")
+
+
+def _errors(raw: Mapping[str, object], keys: Iterable[str], *, what: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for key in QUESTIONS:
+    keys = tuple(keys)
+    for key in keys:
         if key not in raw:
             errors[key] = "This question must be answered."
             continue
@@ -39,8 +49,8 @@ def answer_errors(raw: Mapping[str, object]) -> dict[str, str]:
                 errors[key] = (
                     f"Enter a number from {low} to {high}." if high is not None else f"Enter {low} or more."
                 )
-    for key in raw.keys() - QUESTIONS.keys():
-        errors[key] = "This is not one of the intake questions."
+    for key in raw.keys() - set(keys):
+        errors[key] = f"This is not one of the {what}."
     return errors
 
 

@@ -4,6 +4,7 @@ Clinical answers travel only in POST bodies and are never logged; URLs carry ids
 """
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,17 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import User
 from accounts.roles import is_clinic_admin, is_therapist
-from bookings.selectors import clinic_get
+from bookings.models import Appointment
+from bookings.screening import block_lift, client_standing, intake_record
+from bookings.selectors import appointments_released_for_health_check, clinic_get
 from clinic.redirects import safe_next
 from workspace.access import AnyUser, can_read_clinical, clients_visible_to, staff_page, uses_workspace
 from workspace.models import AccessRecord
 from workspace.services import access_record
 
-from .forms import ClearanceForm, IntakeForm
-from .models import DoctorClearance, Intake
-from .selectors import intake_advice, intake_current, intake_is_cleared, intake_latest, intakes_blocked
-from .services import clearance_record, intake_submit
+from .forms import ClearanceForm, IntakeForm, RedFlagCheckForm
+from .models import Clearance, Intake
+from .selectors import BLOCKING, intake_is_lifted, intakes_blocking, standing_advice
+from .triage import Outcome
 
 BLOCKED_PER_PAGE = 50
 
@@ -43,7 +47,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intake_submit(
+            intake_record(
                 client=request.user,  # type: ignore[arg-type]
                 answers=form.answers(),
                 consent=form.cleaned_data["consent"],
@@ -59,22 +63,19 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def intake_result(request: HttpRequest) -> HttpResponse:
+    """The outcome in force, not merely the latest answers: a red flag on record stays."""
     next_url = safe_next(request)
-    intake = intake_latest(request.user)  # type: ignore[arg-type]
-    if intake is None:
+    standing = client_standing(request.user)  # type: ignore[arg-type]
+    if standing.newest is None:
         return redirect(_with_next(reverse("intake_start"), next_url))
     clinic = clinic_get()
-    current = intake_current(request.user, valid_days=clinic.intake_valid_days, now=timezone.now())  # type: ignore[arg-type]
-    cleared = intake_is_cleared(intake)
     context = {
-        "intake": intake,
-        "outcome": intake.outcome,
-        "advice": intake_advice(
-            intake, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        "outcome": standing.outcome,
+        "advice": standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
         ),
-        "cleared": cleared,
-        "expired": current is None,
-        "can_book": current is not None and (not intake.blocks_booking or cleared),
+        "expired": standing.outcome is None,
+        "can_book": standing.can_book,
         "continue_url": next_url or reverse("book"),
         "restart_url": _with_next(reverse("intake_start"), next_url),
         "emergency_tel": _tel(clinic.emergency_number),
@@ -83,38 +84,88 @@ def intake_result(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/result.html", context)
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """One blocked client on the follow-up list: their blocks and the appointments released."""
+
+    client: User
+    blocks: list[Intake]
+    released: list[Appointment]
+
+    @property
+    def outcome(self) -> str:
+        return (
+            Outcome.EMERGENCY
+            if any(i.outcome == Outcome.EMERGENCY for i in self.blocks)
+            else Outcome.SEE_DOCTOR
+        )
+
+
 @staff_page(uses_workspace)
 @require_GET
 def intake_blocked_list(request: HttpRequest) -> HttpResponse:
-    blocked = intakes_blocked().filter(client__in=clients_visible_to(request.user))
-    page = Paginator(blocked, BLOCKED_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "sees_reasons": _sees_reasons(request.user),
-    }
+    """Clients with a red flag in force, newest first, with the appointments released for them."""
+    blocks = intakes_blocking().filter(client__in=clients_visible_to(request.user))
+    by_client: dict[int, list[Intake]] = {}
+    for intake in blocks:
+        by_client.setdefault(intake.client_id, []).append(intake)
+    page = Paginator(list(by_client.values()), BLOCKED_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    follow_ups = [
+        FollowUp(
+            client=intakes[0].client,
+            blocks=intakes,
+            released=appointments_released_for_health_check(intakes[0].client, now=now),
+        )
+        for intakes in page.object_list
+    ]
+    if _sees_reasons(request.user):
+        for follow_up in follow_ups:
+            access_record(
+                viewer=request.user,  # type: ignore[arg-type]
+                client=follow_up.client,
+                what=[AccessRecord.What.INTAKE],
+                path=request.path,
+            )
+    context = {"page": page, "follow_ups": follow_ups, "sees_reasons": _sees_reasons(request.user)}
     return render(request, "intake/blocked_list.html", context)
 
 
 @staff_page(_sees_reasons)
 @require_http_methods(["GET", "POST"])
 def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """Lift a block: a doctor's clearance or an answer given in error, with the questions asked again."""
     intake = get_object_or_404(Intake.objects.select_related("client"), pk=intake_id)
     if not can_read_clinical(request.user, intake.client):
         raise Http404
-    form = ClearanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    form = ClearanceForm(posted)
+    reasked_form = RedFlagCheckForm(posted, prefix="reasked")
+    if request.method == "POST" and form.is_valid() and reasked_form.is_valid():
         try:
-            clearance_record(
+            _, new_intake = block_lift(
                 intake=intake,
+                kind=form.cleaned_data["kind"],
                 doctor_name=form.cleaned_data["doctor_name"],
+                practice=form.cleaned_data["practice"],
                 cleared_on=form.cleaned_data["cleared_on"],
                 note=form.cleaned_data["note"],
+                reasked=reasked_form.cleaned_red_flags(),
                 recorded_by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"Doctor's clearance recorded: {intake.client} can now book.")
+            standing = client_standing(intake.client)
+            if new_intake is not None and new_intake.blocks_booking:
+                messages.warning(
+                    request,
+                    f"Recorded. {intake.client} answered yes again: that is a new block to follow up.",
+                )
+            elif standing.blocks_booking:
+                messages.warning(request, f"Recorded. {intake.client} has another block still in force.")
+            else:
+                messages.success(request, f"Recorded: {intake.client} can book again.")
             return redirect("intake_blocked_list")
     access_record(
         viewer=request.user,  # type: ignore[arg-type]
@@ -122,13 +173,13 @@ def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
         what=[AccessRecord.What.INTAKE],
         path=request.path,
     )
-    latest = intake_latest(intake.client)
     context = {
         "intake": intake,
         "form": form,
-        "cleared": intake_is_cleared(intake),
-        "superseded": latest is not None and latest.pk != intake.pk,
-        "clearances": DoctorClearance.objects.filter(intake__client=intake.client).select_related(
+        "reasked_form": reasked_form,
+        "blocks": intake.outcome in BLOCKING,
+        "lifted": intake_is_lifted(intake),
+        "clearances": Clearance.objects.filter(intake__client=intake.client).select_related(
             "intake", "recorded_by"
         ),
     }

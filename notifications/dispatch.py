@@ -26,10 +26,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from bookings.models import Appointment, Clinic
-from bookings.selectors import clinic_get
+from bookings.selectors import appointments_released_for_health_check, clinic_get
+from intake.selectors import intake_standing
 
 from . import tips
-from .emails import appointment_email, tip_email
+from .emails import appointment_email, health_check_email, tip_email
 from .models import Message, MessagingSettings
 from .schedule import daytime_from, is_quiet
 from .selectors import messaging_settings_get, tips_opted_out
@@ -149,6 +150,12 @@ def _prepare(
         return Skip("The client's account is closed.")
     if message.kind == Kind.TIP:
         return _prepare_tip(message, clinic=clinic, messaging=messaging, now=now)
+    if message.kind == Kind.HEALTH_CHECK:
+        return health_check_email(
+            message,
+            clinic=clinic,
+            released=appointments_released_for_health_check(message.recipient, now=now),
+        )
     appointment = message.appointment
     if appointment is None:
         return Skip("The appointment no longer exists.")
@@ -171,9 +178,12 @@ def _prepare_tip(
         return Skip("The client's next session has come.")
     if is_quiet(now, messaging, clinic.tz):
         return Postpone(daytime_from(now, messaging, clinic.tz))
-    variant = tips.tip_variant(message.recipient)
+    standing = intake_standing(message.recipient, valid_days=clinic.intake_valid_days, now=now)
+    variant = tips.tip_variant(standing)
     if variant is None:
-        return Skip("The client's intake has an open red flag: no exercise advice.")
+        if standing.outcome is None:
+            return Skip("No current intake: no self-care tips.")
+        return Skip("The client's red flag is in force: no exercise advice.")
     return tip_email(message, clinic=clinic, variant=variant)
 
 

@@ -8,19 +8,17 @@ from datetime import datetime
 from email.mime.text import MIMEText
 
 from django.core.mail import EmailMultiAlternatives
-from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.safestring import mark_safe
 
-from bookings.models import Clinic
+from bookings.models import Appointment, Clinic
 
 from .ics import appointment_calendar
 from .links import absolute, manage_url, reschedule_url, site_host, unsubscribe_url
 from .models import Message
 from .selectors import appointment_sequence
-from .tips import Variant
+from .tips import Variant, tip_content
 
 Kind = Message.Kind
 
@@ -65,22 +63,43 @@ def appointment_email(message: Message, *, clinic: Clinic, now: datetime) -> Ema
     return email
 
 
+def health_check_email(
+    message: Message, *, clinic: Clinic, released: list[Appointment]
+) -> EmailMultiAlternatives:
+    """The clinic needs to hear from the client: nothing clinical, only what was released."""
+    tz = clinic.tz
+    context = {
+        "clinic": clinic,
+        "client": message.recipient,
+        "released": [
+            {
+                "when": f"{day_text(a.start.astimezone(tz))} at {dateformat.format(a.start.astimezone(tz), 'H:i')}",
+                "service": a.service.name,
+                "therapist": a.therapist.name,
+            }
+            for a in released
+        ],
+        "account_url": absolute(reverse("intake_result")),
+    }
+    return _email(
+        message, f"Please contact {clinic.name}", "notifications/email/health_check", context, clinic
+    )
+
+
 def tip_email(message: Message, *, clinic: Clinic, variant: Variant) -> EmailMultiAlternatives:
-    """A self-care tip, with a one-click unsubscribe link (RFC 8058 headers too)."""
+    """A self-care tip in the client's variant, with when to stop and the safety net, and a
+    one-click unsubscribe link (RFC 8058 headers too)."""
     tip = message.tip
     assert tip is not None
-    if variant == Variant.SAFE:
-        text, html = tip.safe_text, linebreaks_filter(tip.safe_text, autoescape=True)
-    else:
-        # Staff-written HTML from the admin, trusted like the rest of the admin's content.
-        text, html = tip.body_text, mark_safe(tip.body_html)
     unsubscribe = unsubscribe_url(message.recipient)
     context = {
         "clinic": clinic,
         "client": message.recipient,
         "tip": tip,
-        "text": text,
-        "html": html,
+        # Plain text from the admin: the HTML template escapes it and adds the paragraphs.
+        "content": tip_content(
+            tip, variant, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        ),
         "unsubscribe_url": unsubscribe,
     }
     email = _email(message, f"A tip from {clinic.name}", "notifications/email/tip", context, clinic)

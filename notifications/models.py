@@ -43,15 +43,37 @@ class MessagingSettings(models.Model):
 
 
 class Tip(models.Model):
-    """One self-care tip of the between-sessions programme, sent `day` days after a session."""
+    """One self-care tip of the between-sessions programme, sent `day` days after a session.
+
+    Each tip has a text per variant (notifications.tips.Variant says who gets which). Every
+    email also carries the tip's stop rule, the stop signs and the safety net: the code adds
+    them, so no edit here can leave them out.
+    """
 
     day = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
     title = models.CharField(max_length=120)
-    body_text = models.TextField(help_text="Plain-text version of the tip.")
-    body_html = models.TextField(help_text="HTML version of the tip (paragraphs, no styles).")
-    safe_text = models.TextField(
-        help_text="Sent instead to clients whose intake has a caution: must ask them to check with "
-        "their therapist or doctor first."
+    standard_text = models.TextField(
+        help_text="For everyone without one of the cautions below. Plain text: a blank line between "
+        "paragraphs."
+    )
+    gentle_text = models.TextField(
+        help_text="For clients who take blood thinners or have osteoporosis: gentle only, no forceful "
+        "stretching, twisting or bending, no self-massage tools."
+    )
+    pregnancy_text = models.TextField(
+        help_text="For pregnant clients: asks them to check with their midwife first."
+    )
+    after_surgery_text = models.TextField(
+        help_text="For clients who had an operation in the last 12 weeks: no stretching or exercise "
+        "programme until their surgeon agrees."
+    )
+    stop_rule = models.TextField(
+        help_text="When to stop, for this tip. Every email adds after it: stop if pain or numbness "
+        "spreads down the leg or the leg feels weaker, and the A&E safety net."
+    )
+    sources = models.TextField(
+        help_text="Where each piece of advice comes from (the clinics' articles, the red-flag "
+        "specification), and what is general knowledge for the clinical lead to confirm."
     )
     is_active = models.BooleanField(default=True)
 
@@ -88,6 +110,10 @@ class Message(models.Model):
         MOVED = "moved"
         CANCELLED = "cancelled"
         TIP = "tip", "Self-care tip"
+        # To the client: the clinic needs to hear from them; their appointments were released.
+        HEALTH_CHECK = "health_check", "Health check: please contact us"
+        # To the therapist: a client with a caution booked with them (no clinical detail).
+        CAUTION_BOOKED = "caution_booked", "Caution: client booked"
 
     class Status(models.TextChoices):
         QUEUED = "queued"

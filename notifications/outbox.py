@@ -8,10 +8,12 @@ waits, because Redis or SMTP is down. The dispatcher (dispatch.py) sends the row
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from bookings.models import Appointment
 from bookings.selectors import clinic_get
+from intake.models import Intake
 
 from .models import Message, Tip
 from .schedule import local_date, reminder_due_at, tip_due_at
@@ -88,6 +90,27 @@ def attendance_recorded(appointment: Appointment, *, now: datetime) -> None:
         for tip in Tip.objects.filter(is_active=True)
     ]
     Message.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def client_blocked(client: User, *, intake: Intake, released: list[Appointment], now: datetime) -> None:
+    """A red flag stops the client booking: withdraw their reminders and tips, ask them to call.
+
+    The note says only that the clinic needs to hear from them and which appointments were
+    released; the advice itself is on the site, behind their login.
+    """
+    pending = Message.objects.filter(recipient=client, status=Status.QUEUED).filter(
+        Q(kind=Kind.TIP) | Q(appointment__in=released)
+    )
+    list(pending.select_for_update())
+    pending.update(status=Status.CANCELLED, last_error="Withdrawn: the client's health check stops booking.")
+    note = Message(
+        kind=Kind.HEALTH_CHECK,
+        recipient=client,
+        appointment=released[0] if released else None,
+        due_at=now,
+        dedupe_key=f"health-check:{intake.pk}",
+    )
+    Message.objects.bulk_create([note], ignore_conflicts=True)
 
 
 def _lock_pending(appointment: Appointment) -> QuerySet[Message]:

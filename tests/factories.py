@@ -112,13 +112,34 @@ def clear_answers(**overrides):
     return answers
 
 
-def submit_intake(client, **overrides):
-    """A submitted intake for `client`, assessed by the real triage rules."""
-    from intake.services import intake_submit
+def submit_intake(client, *, at=None, **overrides):
+    """A submitted intake for `client` (at `at`, default now), through the same path as the pages."""
+    from bookings.screening import intake_record
 
-    return intake_submit(
+    return intake_record(
         client=client,
         answers=clear_answers(**overrides),
         consent=True,
         details={"pressure_preference": "medium", "positioning": "side-lying", "goals": "Sit through work"},
+        now=at,
     )
+
+
+def nothing_new(**overrides):
+    """A re-check ("since your intake, have you had any of these?") that reports nothing new."""
+    from intake.triage import RECHECK_KEYS
+
+    report = {key: False for key in RECHECK_KEYS}
+    report |= {"leg_weakness": "none", "recent_surgery_weeks": None, "pain_score": 3}
+    report.update(overrides)
+    return report
+
+
+def recheck_form_data(prefix="", **overrides):
+    """The re-check form's POST data reporting nothing new, with overrides ("yes"/"no" strings)."""
+    from intake.triage import RECHECK_KEYS
+
+    data = {key: "no" for key in RECHECK_KEYS if key != "recent_surgery_weeks"}
+    data |= {"leg_weakness": "none", "recent_surgery": "no", "recent_surgery_weeks": "", "pain_score": "3"}
+    data.update(overrides)
+    return {f"{prefix}-{key}" if prefix else key: value for key, value in data.items()}

@@ -6,27 +6,42 @@ Access is decided in workspace.access; these functions read what they are asked 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.availability import days_between, local_datetime, local_day_bounds
 from bookings.models import Appointment, Clinic, Closure, Therapist, TimeOff
-from intake.models import DoctorClearance, Intake
+from intake.models import Clearance, Intake
+from intake.triage import Outcome
 
 from .models import SessionNote
 
-# The outcome each appointment is shown with: the client's latest intake, whenever it was.
+# The outcome each appointment is shown with: the outcome in force for its client (an open
+# block on record wins over any later intake; see intake/selectors.py).
 OUTCOME_ANNOTATIONS = ("intake_id", "intake_outcome", "intake_cleared")
 
 
 def with_intake_outcome(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
-    """Annotate each appointment with its client's latest intake: id, outcome, doctor-cleared."""
+    """Annotate each appointment with its client's outcome in force, and whether it was lifted."""
     latest = Intake.objects.filter(client=OuterRef("client")).order_by("-created_at", "-pk")
+    lifted = Clearance.objects.filter(intake=OuterRef("pk"))
+    open_blocks = Intake.objects.filter(client=OuterRef("client")).exclude(Exists(lifted))
     return appointments.annotate(
         intake_id=Subquery(latest.values("pk")[:1]),
-        intake_outcome=Subquery(latest.values("outcome")[:1]),
-        intake_cleared=Exists(DoctorClearance.objects.filter(intake_id=OuterRef("intake_id"))),
+        latest_outcome=Subquery(latest.values("outcome")[:1]),
+        open_emergency=Exists(open_blocks.filter(outcome=Outcome.EMERGENCY)),
+        open_see_doctor=Exists(open_blocks.filter(outcome=Outcome.SEE_DOCTOR)),
+        intake_outcome=Case(
+            When(open_emergency=True, then=Value(Outcome.EMERGENCY.value)),
+            When(open_see_doctor=True, then=Value(Outcome.SEE_DOCTOR.value)),
+            default=F("latest_outcome"),
+        ),
+        intake_cleared=Case(
+            When(Q(open_emergency=True) | Q(open_see_doctor=True), then=Value(False)),
+            default=Exists(Clearance.objects.filter(intake_id=OuterRef("intake_id"))),
+            output_field=BooleanField(),
+        ),
     )
 
 

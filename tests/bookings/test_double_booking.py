@@ -18,7 +18,7 @@ CLIENTS = 24
 def test_booking_the_same_and_overlapping_slots_at_once_creates_one_appointment(clinic, service, therapist):
     clients = [UserFactory() for _ in range(CLIENTS)]
     for each in clients:
-        submit_intake(each)
+        submit_intake(each, at=NOW)
     # Half ask for 10:00, the rest for times that overlap it (10:15 ... 10:45).
     starts = [MONDAY_10 + timedelta(minutes=15 * (i % 4)) if i % 2 else MONDAY_10 for i in range(CLIENTS)]
     start_together = threading.Barrier(CLIENTS)

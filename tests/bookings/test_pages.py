@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -7,8 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings.models import Appointment
-from intake.triage import QUESTIONS, RED_FLAG_KEYS
-from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
+from intake.triage import RECHECK_QUESTIONS
+from tests.factories import (
+    AppointmentFactory,
+    ServiceFactory,
+    TherapistFactory,
+    UserFactory,
+    recheck_form_data,
+    submit_intake,
+)
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # Friday morning; London is on UTC in December
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -25,6 +32,15 @@ def _frozen_time():
 def logged_in(client, client_user):
     client.force_login(client_user)
     return client
+
+
+@pytest.fixture
+def returning_client(db, client):
+    """A client whose intake is two days old: booking asks the re-check."""
+    user = UserFactory(email="returning@example.com")
+    submit_intake(user, at=NOW - timedelta(days=2))
+    client.force_login(user)
+    return user
 
 
 def text(response):
@@ -142,27 +158,42 @@ def test_confirm_page_summarises_the_slot_before_booking(logged_in, service, the
     assert not Appointment.objects.exists()
 
 
-NO_NEW_RED_FLAGS = {key: "none" if key == "leg_weakness" else "no" for key in RED_FLAG_KEYS}
+NO_NEW_RED_FLAGS = recheck_form_data()
 
 
-def test_confirming_asks_the_red_flag_questions_again_and_books_nothing_until_answered(
-    logged_in, clinic, service, therapist
+def test_confirming_asks_the_recheck_questions_and_books_nothing_until_answered(
+    client, returning_client, clinic, service, therapist
 ):
-    response = logged_in.post(
+    response = client.post(
         confirm_url(service, therapist),
         {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10_PARAM},
     )
 
     assert response.status_code == 200
     assert "Please answer yes or no." in text(response)
-    assert QUESTIONS["saddle_numbness"] in text(response)
+    assert RECHECK_QUESTIONS["saddle_numbness"] in text(response)
     assert not Appointment.objects.exists()
 
 
-def test_a_new_red_flag_when_confirming_blocks_the_booking_and_shows_the_advice(
-    logged_in, client_user, clinic, service, therapist
+def test_confirming_right_after_the_full_intake_does_not_ask_the_same_questions_again(
+    logged_in, clinic, service, therapist
 ):
+    page = logged_in.get(confirm_url(service, therapist))
+
+    assert RECHECK_QUESTIONS["saddle_numbness"] not in text(page)
     response = logged_in.post(
+        confirm_url(service, therapist),
+        {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10_PARAM},
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.count() == 1
+
+
+def test_a_new_red_flag_when_confirming_blocks_the_booking_and_shows_the_advice(
+    client, returning_client, clinic, service, therapist
+):
+    client_user = returning_client
+    response = client.post(
         confirm_url(service, therapist),
         {
             "service": service.pk,

@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from bookings.models import Appointment
 from bookings.services import IntakeRequired, appointment_book, appointment_reschedule
 from intake.models import Intake
-from intake.services import clearance_record, intake_submit
-from tests.factories import UserFactory, clear_answers, submit_intake
+from bookings.screening import block_lift
+from intake.services import intake_submit
+from tests.factories import UserFactory, clear_answers, nothing_new, submit_intake
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-NO_NEW_RED_FLAGS = {key: False for key in clear_answers() if isinstance(clear_answers()[key], bool)} | {
-    "leg_weakness": "none"
-}
+NO_NEW_RED_FLAGS = nothing_new()
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +56,19 @@ def test_the_intake_age_limit_is_a_clinic_setting(clinic, service, therapist, ne
     with time_machine.travel(NOW - timedelta(days=91), tick=False):
         submit_intake(new_client)
 
-    assert book(new_client, therapist, service).status == Appointment.Status.BOOKED
+    assert (
+        book(new_client, therapist, service, red_flags=NO_NEW_RED_FLAGS).status == Appointment.Status.BOOKED
+    )
+
+
+def test_the_intake_must_still_be_current_on_the_day_of_the_appointment(
+    clinic, service, therapist, new_client
+):
+    with time_machine.travel(NOW - timedelta(days=88), tick=False):
+        submit_intake(new_client)
+
+    with pytest.raises(IntakeRequired, match="on the day of this appointment"):
+        book(new_client, therapist, service, red_flags=NO_NEW_RED_FLAGS)
 
 
 def test_a_client_with_saddle_numbness_is_told_to_go_to_emergency_and_cannot_book(
@@ -91,24 +102,61 @@ def test_a_see_doctor_client_is_blocked_until_a_doctors_clearance_is_recorded(
     assert refused.value.outcome == "SEE_DOCTOR"
     assert "check with your doctor" in refused.value.message
 
-    clearance_record(
+    block_lift(
         intake=intake,
+        kind="doctor",
         doctor_name="Dr A. Khan",
-        cleared_on=date(2026, 12, 3),
+        practice="Riverside Surgery",
+        cleared_on=date(2026, 12, 4),
         note="Clot treated; massage fine away from the left calf.",
+        reasked=NO_NEW_RED_FLAGS,
         recorded_by=UserFactory(is_staff=True),
     )
 
     assert book(new_client, therapist, service).status == Appointment.Status.BOOKED
 
 
-def test_an_emergency_intake_cannot_be_cleared_by_a_doctors_note(new_client):
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"doctor_name": "", "practice": "Riverside", "cleared_on": date(2026, 12, 4)}, "doctor_name"),
+        ({"doctor_name": "Dr B", "practice": "", "cleared_on": date(2026, 12, 4)}, "practice"),
+        ({"doctor_name": "Dr B", "practice": "Riverside", "cleared_on": date(2026, 12, 5)}, "cleared_on"),
+        ({"doctor_name": "Dr B", "practice": "Riverside", "cleared_on": date(2026, 12, 3)}, "cleared_on"),
+    ],
+    ids=["no doctor", "no practice", "seen in the future", "seen before the intake"],
+)
+def test_a_doctors_clearance_needs_who_where_and_a_date_seen_after_the_intake(
+    new_client, fields, error_field
+):
     intake = submit_intake(new_client, bladder_bowel_change=True)
 
-    with pytest.raises(ValidationError):
-        clearance_record(
-            intake=intake, doctor_name="Dr B", cleared_on=date(2026, 12, 1), note="", recorded_by=new_client
+    with pytest.raises(ValidationError) as invalid:
+        block_lift(
+            intake=intake,
+            kind="doctor",
+            reasked=NO_NEW_RED_FLAGS,
+            recorded_by=UserFactory(is_staff=True),
+            **fields,
         )
+
+    assert error_field in invalid.value.message_dict
+    assert not intake.clearances.exists()
+
+
+def test_an_answer_given_in_error_needs_a_note(new_client):
+    intake = submit_intake(new_client, bladder_bowel_change=True)
+
+    with pytest.raises(ValidationError) as invalid:
+        block_lift(
+            intake=intake,
+            kind="answered_in_error",
+            note=" ",
+            reasked=NO_NEW_RED_FLAGS,
+            recorded_by=new_client,
+        )
+
+    assert "note" in invalid.value.message_dict
 
 
 def test_a_caution_books_normally(clinic, service, therapist, new_client):
@@ -144,12 +192,16 @@ def test_no_new_red_flags_at_booking_time_books_on_the_existing_intake(
     assert Appointment.objects.count() == 1
 
 
-def test_rescheduling_passes_the_same_gate(clinic, service, therapist, client_user):
+def test_rescheduling_passes_the_same_gate(clinic, service, therapist, client_user, front_desk_user):
     appointment = book(client_user, therapist, service)
     submit_intake(client_user, recent_fracture_unhealed=True)
 
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED  # released at once, for a health check
     with pytest.raises(IntakeRequired):
-        appointment_reschedule(appointment=appointment, start=MONDAY_10 + timedelta(hours=1), by=client_user)
+        appointment_reschedule(
+            appointment=appointment, start=MONDAY_10 + timedelta(hours=1), by=front_desk_user
+        )
 
 
 def test_front_desk_booking_passes_the_same_gate(clinic, service, therapist, new_client):

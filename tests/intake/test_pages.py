@@ -11,7 +11,7 @@ from django.utils.html import escape
 from bookings.models import Appointment
 from bookings.services import IntakeRequired, appointment_book
 from intake.forms import RedFlagCheckForm
-from intake.models import DoctorClearance, Intake
+from intake.models import Clearance, Intake
 from intake.services import clearance_record
 from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, SAFETY_NET
 from tests.factories import AppointmentFactory, UserFactory, clear_answers, submit_intake
@@ -334,7 +334,7 @@ def test_a_therapist_records_a_clearance_and_then_the_client_can_book(
     )
 
     assert response.redirect_chain[-1][0] == reverse("intake_blocked_list")
-    clearance = DoctorClearance.objects.get(intake=blocked_intake)
+    clearance = Clearance.objects.get(intake=blocked_intake)
     assert (clearance.doctor_name, clearance.recorded_by) == ("Dr A. Khan", therapist.user)
     assert "No client is waiting for follow-up." in response.content.decode()
     appointment = appointment_book(client=new_client, therapist=therapist, service=service, start=MONDAY_10)
@@ -385,7 +385,7 @@ def test_a_clearance_dated_in_the_future_is_refused(client, admin_user, blocked_
     )
 
     assert response.context["form"].errors["cleared_on"] == ["The clearance date can't be in the future."]
-    assert not DoctorClearance.objects.exists()
+    assert not Clearance.objects.exists()
 
 
 def test_an_emergency_cannot_be_cleared(client, admin_user, new_client):
@@ -396,7 +396,7 @@ def test_an_emergency_cannot_be_cleared(client, admin_user, new_client):
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
-    assert not DoctorClearance.objects.exists()
+    assert not Clearance.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["front_desk", "client"])
@@ -408,7 +408,7 @@ def test_front_desk_and_clients_cannot_open_or_post_the_clearance_form(
     assert client.get(clearance_url(blocked_intake)).status_code == 404
     response = client.post(clearance_url(blocked_intake), {"doctor_name": "Dr X", "cleared_on": "2026-12-03"})
     assert response.status_code == 404
-    assert not DoctorClearance.objects.exists()
+    assert not Clearance.objects.exists()
 
 
 # --- The red-flag check asked again at booking ------------------------------------------------

@@ -451,7 +451,6 @@ def test_emergency_with_cancer_and_nerve_pain_adds_the_cancer_team_helpline():
         {"cancer_history": True},
         {"fever_or_unexplained_weight_loss": True},
         {"iv_drug_use_or_immunosuppressed": True},
-        {"calf_swelling_redness_warmth": True},
         {"osteoporosis": True, "pain_score": 8},
     ],
 )
@@ -507,19 +506,49 @@ def test_client_in_severe_pain_is_advised_to_see_a_gp_for_pain_relief_plus_the_s
     ]
 
 
+def test_a_swollen_calf_is_told_to_see_a_gp_today_and_to_call_999_if_breathless():
+    advice = client_advice(assess(answers(calf_swelling_redness_warmth=True)), symptom_weeks=2)
+
+    assert advice == [
+        TODAY_MESSAGE,
+        "If you become breathless or have chest pain, call 999 or go to A&E now.",
+        SEE_DOCTOR_SAFETY_NET,
+    ]
+
+
+def test_a_client_with_same_day_and_before_booking_reasons_hears_both():
+    advice = client_advice(
+        assess(
+            answers(
+                cancer_history=True,
+                pain_radiates_below_knee=False,
+                numbness_tingling=False,
+                known_blood_clot=True,
+            )
+        ),
+        symptom_weeks=2,
+    )
+
+    assert advice[:2] == [TODAY_MESSAGE, BEFORE_BOOKING_MESSAGE]
+    assert advice[-1] == SEE_DOCTOR_SAFETY_NET
+
+
 @pytest.mark.parametrize(
-    "overrides",
+    ("overrides", "advice_mentions"),
     [
-        {"anticoagulants": True},
-        {"osteoporosis": True},
-        {"recent_surgery_weeks": 8},
-        {"age": 70},
-        {"age": 19},
-        {"leg_weakness": LegWeakness.MILD},
+        ({"anticoagulants": True}, "firm or deep-tissue pressure"),
+        ({"osteoporosis": True}, "firm pressure over your bones"),
+        ({"recent_surgery_weeks": 8}, "signs of a blood clot"),
+        ({"age": 70}, "whether a doctor has seen you"),
+        ({"age": 19}, "whether a doctor has seen you"),
+        ({"leg_weakness": LegWeakness.MILD}, "If it gets worse, go to A&E"),
     ],
 )
-def test_cautions_handled_by_the_therapist_give_the_client_only_the_safety_net(overrides):
-    assert client_advice(assess(answers(**overrides)), symptom_weeks=2) == SAFETY_NET
+def test_each_caution_gets_its_own_advice_then_the_safety_net(overrides, advice_mentions):
+    advice = client_advice(assess(answers(**overrides)), symptom_weeks=2)
+
+    assert advice_mentions in advice[0]
+    assert advice[1:] == SAFETY_NET
 
 
 @pytest.mark.parametrize(

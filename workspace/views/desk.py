@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -23,6 +22,7 @@ from bookings.forms import (
     start_param,
 )
 from bookings.models import Clinic, Service, Therapist
+from bookings.screening import client_standing, intake_record
 from bookings.selectors import clinic_get
 from bookings.services import (
     BookingError,
@@ -34,9 +34,8 @@ from bookings.services import (
 )
 from bookings.slot_pages import move_forms, slot_buttons, when_text
 from clinic.redirects import safe_next
-from intake.forms import IntakeForm, RedFlagCheckForm
-from intake.selectors import intake_current, intake_is_cleared, intake_latest
-from intake.services import intake_submit
+from intake.forms import IntakeForm, recheck_answers, recheck_form_for
+from intake.selectors import standing_advice
 
 from ..access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
 from ..forms import ClientForm
@@ -77,7 +76,7 @@ def client_intake(request: HttpRequest, client_id: int) -> HttpResponse:
     ].label = "The client agrees that their answers are shared with the clinic's therapists."
     if request.method == "POST" and form.is_valid():
         try:
-            intake = intake_submit(
+            intake_record(
                 client=client,
                 answers=form.answers(),
                 consent=form.cleaned_data["consent"],
@@ -87,15 +86,17 @@ def client_intake(request: HttpRequest, client_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            if intake.blocks_booking:
+            standing = client_standing(client)
+            if standing.blocks_booking:
                 messages.warning(
-                    request, f"Intake saved for {client}. It stops them booking: see the outcome below."
+                    request,
+                    f"Intake saved for {client}. A red flag stops them booking: see the outcome below.",
                 )
             else:
                 messages.success(request, f"Intake saved for {client}. They can book.")
             return redirect(
                 next_url
-                if next_url and not intake.blocks_booking
+                if next_url and not standing.blocks_booking
                 else reverse("workspace:client", args=[client.pk])
             )
     return render(request, "workspace/client_intake.html", {"client": client, "form": form, "next": next_url})
@@ -131,7 +132,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
     client = visible_client_or_404(request.user, client_id)
     clinic = clinic_get()
     form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
-    red_flag_form = RedFlagCheckForm(request.POST if request.method == "POST" else None)
+    red_flag_form = recheck_form_for(client, request.POST if request.method == "POST" else None)
     chosen = form.cleaned_data if form.is_valid() else None
     context: dict[str, object] = {
         "client": client,
@@ -141,7 +142,8 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         "alternatives": [],
         **_intake_status(client, clinic),
     }
-    if request.method == "POST" and chosen and red_flag_form.is_valid():
+    recheck_ready = red_flag_form is None or red_flag_form.is_valid()
+    if request.method == "POST" and chosen and recheck_ready:
         try:
             booked = appointment_book(
                 client=client,
@@ -149,7 +151,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
                 service=chosen["service"],
                 start=chosen["start"],
                 booked_by=request.user,  # type: ignore[arg-type]
-                red_flags=red_flag_form.cleaned_red_flags(),
+                red_flags=recheck_answers(red_flag_form),
             )
         except IntakeRequired as error:
             context |= {
@@ -198,10 +200,18 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     def choose_url(slot: Slot) -> str:
         return f"{move_url}?{urlencode({'therapist': slot.therapist_id, 'start': start_param(slot.start)}, safe=':')}"
 
-    context: dict[str, object] = {"appointment": found, "search": search, "choice": choice}
+    red_flag_form = recheck_form_for(found.client, request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {
+        "appointment": found,
+        "search": search,
+        "choice": choice,
+        "red_flag_form": red_flag_form,
+        "client": found.client,
+        **_intake_status(found.client, clinic),
+    }
     if choice is not None and choice.is_valid():
-        if request.method == "GET":
-            context["confirming"] = choice.cleaned_data
+        context["confirming"] = choice.cleaned_data
+        if request.method == "GET" or not (red_flag_form is None or red_flag_form.is_valid()):
             return render(request, "workspace/appointment_move.html", context)
         try:
             moved = appointment_reschedule(
@@ -209,13 +219,16 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 start=choice.cleaned_data["start"],
                 therapist=choice.cleaned_data["therapist"],
                 by=request.user,  # type: ignore[arg-type]
+                red_flags=recheck_answers(red_flag_form),
             )
         except SlotUnavailable as error:
-            context["refusal"] = error.message
+            context |= {"refusal": error.message, "confirming": None}
             context["alternatives"] = slot_buttons(error.alternatives, choose_url)
             return render(request, "workspace/appointment_move.html", context)
+        except IntakeRequired as error:
+            context |= {"refusal": error.message, "confirming": None, **_intake_status(found.client, clinic)}
         except BookingError as error:
-            context["refusal"] = error.message
+            context |= {"refusal": error.message, "confirming": None}
         else:
             messages.success(
                 request,
@@ -257,13 +270,13 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
 
 
 def _intake_status(client: User, clinic: Clinic) -> dict[str, object]:
-    """What the desk needs about the intake gate: whether there is a current intake, its outcome."""
-    current = intake_current(client, valid_days=clinic.intake_valid_days, now=timezone.now())
-    latest = intake_latest(client)
+    """What the desk needs about the intake gate: the outcome in force and the advice to read out."""
+    standing = client_standing(client)
     return {
-        "current_intake": current,
-        "latest_intake": latest,
-        "latest_cleared": latest is not None and intake_is_cleared(latest),
+        "standing": standing,
+        "advice_to_read": standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        ),
     }
 
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.roles import is_clinic_admin
 from bookings.models import Appointment, Therapist
+from bookings.screening import client_standing
 from bookings.selectors import clinic_get
 from bookings.services import BookingRefused, appointment_record_attendance
 from clinic.redirects import safe_next
-from intake.selectors import intake_current, intake_is_cleared, intake_latest
+from intake.selectors import intake_latest
 
 from .. import selectors
 from ..access import (
@@ -151,17 +152,14 @@ def client(request: HttpRequest, client_id: int) -> HttpResponse:
     found = visible_client_or_404(request.user, client_id)
     clinic = clinic_get()
     clinical = can_read_clinical(request.user, found)
-    current = intake_current(found, valid_days=clinic.intake_valid_days, now=timezone.now())
-    latest = intake_latest(found)
+    standing = client_standing(found)
     appointments = selectors.client_appointments(found)
     visible_ids = set(appointments_visible_to(request.user).filter(client=found).values_list("pk", flat=True))
     context: dict[str, object] = {
         "client": found,
         "clinical": clinical,
         "keeps_schedule": keeps_schedule(request.user),
-        "latest": latest,
-        "latest_cleared": latest is not None and intake_is_cleared(latest),
-        "current": current,
+        "standing": standing,
         "intakes": selectors.client_intakes(found),
         "appointments": [(each, each.pk in visible_ids) for each in appointments],
         "now": timezone.now(),
@@ -176,19 +174,17 @@ def client(request: HttpRequest, client_id: int) -> HttpResponse:
 def _appointment_context(
     request: HttpRequest, found: Appointment, note: SessionNote | None, form: SessionNoteForm | None
 ) -> dict[str, object]:
-    clinic = clinic_get()
     client: User = found.client
     clinical = can_read_clinical(request.user, client)
-    intake = intake_latest(client)
     now = timezone.now()
+    standing = client_standing(client, now=now)
     refusal = session_note_refusal(appointment=found, author=request.user, now=now) if form else ""  # type: ignore[arg-type]
     context: dict[str, object] = {
         "appointment": found,
         "client": client,
         "clinical": clinical,
-        "intake": intake,
-        "intake_cleared": intake is not None and intake_is_cleared(intake),
-        "intake_current": intake_current(client, valid_days=clinic.intake_valid_days, now=now),
+        "standing": standing,
+        "intake": standing.newest,
         "note": note,
         "form": form if form is not None and not refusal else None,
         "note_refusal": refusal if form is not None else "",

@@ -13,8 +13,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import ADMIN_GROUP, FRONT_DESK_GROUP
 from bookings.models import Clinic, Service, Therapist, WorkingHours
+from bookings.screening import intake_record
 from intake.selectors import intake_latest
-from intake.services import intake_submit
 from intake.triage import QUESTIONS
 
 DEMO_PASSWORD = "massage-demo-2026"
@@ -116,7 +116,7 @@ class Command(BaseCommand):
         desk.groups.add(Group.objects.get_or_create(name=FRONT_DESK_GROUP)[0])
         client = _user("client@example.com", "Sam", "Jones", phone="07700 900123")
         if intake_latest(client) is None:
-            intake_submit(client=client, answers=_clear_demo_answers(), consent=True)
+            intake_record(client=client, answers=_clear_demo_answers(), consent=True)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo clinic ready. Logins (password for all: {DEMO_PASSWORD}):")

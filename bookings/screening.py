@@ -1,0 +1,124 @@
+"""A client's health screening and what it does to their appointments.
+
+Every path that records an intake for a client (the intake pages, the API, the front desk's
+phone intake, the re-check at booking and on the day, and the questions asked again when staff
+lift a block) goes through here, so that a client who becomes blocked loses their future
+appointments in the same transaction: they are cancelled by the clinic for a "health check",
+their reminders and tips are withdrawn, and they are asked to contact the clinic.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from intake.models import Clearance, Intake
+from intake.selectors import Standing, intake_latest, intake_standing
+from intake.services import clearance_record, intake_recheck, intake_submit
+from notifications import outbox
+
+from .models import Appointment
+from .selectors import clinic_get
+
+
+def client_standing(client: User, *, now: datetime | None = None) -> Standing:
+    """The outcome in force for `client`, under the clinic's intake validity."""
+    return intake_standing(client, valid_days=clinic_get().intake_valid_days, now=now or timezone.now())
+
+
+def intake_record(
+    *,
+    client: User,
+    answers: Mapping[str, object],
+    consent: bool,
+    details: Mapping[str, Any] | None = None,
+    submitted_by: User | None = None,
+    now: datetime | None = None,
+) -> Intake:
+    """Store a full intake; if it leaves the client blocked, release their appointments."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        intake = intake_submit(
+            client=client,
+            answers=answers,
+            consent=consent,
+            details=details,
+            submitted_by=submitted_by,
+            now=now,
+        )
+        _release_if_blocked(client=client, intake=intake, now=now)
+        return intake
+
+
+def recheck_record(
+    *,
+    client: User,
+    report: Mapping[str, object],
+    submitted_by: User | None = None,
+    now: datetime | None = None,
+) -> Intake | None:
+    """Store what a re-check adds to the client's newest intake (None: nothing new)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The client's row lock serialises re-checks with bookings, which take it first too.
+        User.objects.select_for_update().filter(pk=client.pk).first()
+        previous = intake_latest(client)
+        if previous is None:
+            return None
+        intake = intake_recheck(
+            client=client, previous=previous, report=report, submitted_by=submitted_by, now=now
+        )
+        if intake is not None:
+            _release_if_blocked(client=client, intake=intake, now=now)
+        return intake
+
+
+def block_lift(
+    *,
+    intake: Intake,
+    kind: str,
+    reasked: Mapping[str, object],
+    recorded_by: User,
+    doctor_name: str = "",
+    practice: str = "",
+    cleared_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[Clearance, Intake | None]:
+    """Record a clearance (see intake.services.clearance_record); a new "yes" is a new block."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=intake.client_id).first()
+        clearance, new_intake = clearance_record(
+            intake=intake,
+            kind=kind,
+            doctor_name=doctor_name,
+            practice=practice,
+            cleared_on=cleared_on,
+            note=note,
+            reasked=reasked,
+            recorded_by=recorded_by,
+            now=now,
+        )
+        if new_intake is not None:
+            _release_if_blocked(client=intake.client, intake=new_intake, now=now)
+        return clearance, new_intake
+
+
+def _release_if_blocked(*, client: User, intake: Intake, now: datetime) -> None:
+    if not intake.blocks_booking:
+        return
+    upcoming = list(
+        Appointment.objects.select_for_update()
+        .filter(client=client, status=Appointment.Status.BOOKED, start__gt=now)
+        .order_by("start")
+    )
+    for appointment in upcoming:
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.cancellation_reason = Appointment.CancellationReason.HEALTH_CHECK
+        appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    outbox.client_blocked(client, intake=intake, released=upcoming, now=now)
