@@ -17,11 +17,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
-from intake.selectors import recheck_due, standing_advice
+from intake.selectors import Standing, recheck_due, standing_advice
+from intake.triage import Outcome
 from notifications import outbox
 
 from .availability import Slot, free_slots, local_datetime
+from .cautions import booking_refusal, booking_refusal_for_staff, caution_limits
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
+from .previsit import session_completion_refusal
 from .screening import client_standing, recheck_record
 from .selectors import clinic_get
 
@@ -53,6 +56,18 @@ class RecheckRequired(BookingRefused):
     """The re-check ("since your intake, have you had any of these?") must be answered first."""
 
 
+class CautionRuledOut(BookingRefused):
+    """The client's cautions rule out this service or therapist online (bookings.cautions).
+
+    `message` tells the client why, in their words; `for_staff` says what is ruled out without
+    naming the condition, for the front desk, who may book it anyway with a reason.
+    """
+
+    def __init__(self, message: str, for_staff: str):
+        super().__init__(message)
+        self.for_staff = for_staff
+
+
 class CancellationWindowClosed(BookingError):
     """Too close to the appointment to change it online."""
 
@@ -77,6 +92,7 @@ def appointment_book(
     start: datetime,
     booked_by: User | None = None,
     red_flags: Mapping[str, object] | None = None,
+    caution_override: str = "",
     now: datetime | None = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `start` for `client`, or raise a BookingError.
@@ -85,6 +101,10 @@ def appointment_book(
     only when no re-check is due (a full intake in the last 12 hours), else RecheckRequired.
     The gate runs first, so a blocked client is never asked; a new red flag is recorded (and
     releases the client's appointments) even though it then refuses the booking.
+
+    A service or therapist the client's cautions rule out (bookings.cautions) is refused with
+    CautionRuledOut, unless the front desk or an admin books it with `caution_override`, the
+    reason, which is kept on the appointment. A client with a caution alerts the therapist.
     """
     now = now or timezone.now()
     clinic = clinic_get()
@@ -94,6 +114,15 @@ def appointment_book(
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
             intake_gate_check(client=client, clinic=clinic, now=now)
+            standing = client_standing(client, now=now)
+            override = _caution_check(
+                standing=standing,
+                clinic=clinic,
+                service=service,
+                therapist=therapist,
+                by=booked_by,
+                caution_override=caution_override,
+            )
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
@@ -106,8 +135,11 @@ def appointment_book(
                 end=start + service.duration,
                 blocked_until=start + service.duration + service.buffer_after,
                 booked_by=booked_by or client,
+                caution_override=override,
             )
             outbox.appointment_booked(appointment, now=now)
+            if standing.outcome == Outcome.CAUTION:
+                outbox.caution_booked(appointment, now=now)
             return appointment
     except IntegrityError as error:
         raise _slot_taken(clinic, therapist, service, start) from error
@@ -120,11 +152,13 @@ def appointment_reschedule(
     therapist: Therapist | None = None,
     by: User,
     red_flags: Mapping[str, object] | None = None,
+    caution_override: str = "",
     now: datetime | None = None,
 ) -> Appointment:
     """Move an appointment to a new start (and optionally another therapist).
 
-    Moving passes the same intake gate and re-check as booking.
+    Moving passes the same intake gate, re-check and cautions as booking (`caution_override`
+    as there); a new therapist is alerted to a client with a caution.
     """
     now = now or timezone.now()
     therapist = therapist or appointment.therapist
@@ -135,8 +169,17 @@ def appointment_reschedule(
         with transaction.atomic():
             _lock(client=appointment.client, therapist=therapist)
             appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
             intake_gate_check(client=appointment.client, clinic=clinic, now=now)
+            _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
+            standing = client_standing(appointment.client, now=now)
+            override = _caution_check(
+                standing=standing,
+                clinic=clinic,
+                service=appointment.service,
+                therapist=therapist,
+                by=by,
+                caution_override=caution_override,
+            )
             _check_bookable(
                 clinic=clinic,
                 client=appointment.client,
@@ -147,12 +190,19 @@ def appointment_reschedule(
                 ignore_appointment_id=appointment.pk,
             )
             intake_gate_check(client=appointment.client, clinic=clinic, now=now, at=start)
+            new_therapist = appointment.therapist_id != therapist.pk
             appointment.therapist = therapist
             appointment.start = start
             appointment.end = start + appointment.service.duration
             appointment.blocked_until = appointment.end + appointment.service.buffer_after
-            appointment.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+            changed = ["therapist", "start", "end", "blocked_until", "updated_at"]
+            if override:
+                appointment.caution_override = override
+                changed.append("caution_override")
+            appointment.save(update_fields=changed)
             outbox.appointment_moved(appointment, now=now)
+            if new_therapist and standing.outcome == Outcome.CAUTION:
+                outbox.caution_booked(appointment, now=now)
             return appointment
     except IntegrityError as error:
         raise _slot_taken(clinic, therapist, appointment.service, start) from error
@@ -174,7 +224,11 @@ def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | No
 def appointment_record_attendance(
     *, appointment: Appointment, status: str, by: User, now: datetime | None = None
 ) -> Appointment:
-    """Mark a started appointment completed or a no-show (the therapist's or front desk's call)."""
+    """Mark a started appointment completed or a no-show (the therapist's or front desk's call).
+
+    Completed needs the day-of check (bookings.previsit): answered on the day, not stopping the
+    session, with a current intake and no red flag in force. A no-show needs none of that.
+    """
     now = now or timezone.now()
     if status not in (Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW):
         raise BookingRefused("An appointment can only be marked completed or no-show.")
@@ -184,6 +238,10 @@ def appointment_record_attendance(
             raise BookingRefused("This appointment was cancelled.")
         if appointment.start > now:
             raise BookingRefused("An appointment can be marked only once it has started.")
+        if status == Appointment.Status.COMPLETED:
+            refusal = session_completion_refusal(appointment=appointment, now=now)
+            if refusal:
+                raise BookingRefused(refusal)
         appointment.status = status
         appointment.save(update_fields=["status", "updated_at"])
         outbox.attendance_recorded(appointment, now=now)
@@ -244,6 +302,31 @@ def intake_gate_check(
             "day of this appointment. Please fill it in again before booking.",
             outcome=None,
         )
+
+
+def _caution_check(
+    *,
+    standing: Standing,
+    clinic: Clinic,
+    service: Service,
+    therapist: Therapist,
+    by: User | None,
+    caution_override: str,
+) -> str:
+    """The override reason to keep: "" when the cautions rule nothing out, else the staff's reason.
+
+    A client can never override: online, what their cautions rule out is not offered at all.
+    """
+    limits = caution_limits(standing.codes)
+    refusal = booking_refusal(limits, service=service, therapist=therapist, clinic_phone=clinic.phone)
+    if not refusal:
+        return ""
+    reason = caution_override.strip()
+    if reason and by is not None and (is_front_desk(by) or is_clinic_admin(by)):
+        return reason
+    raise CautionRuledOut(
+        refusal, for_staff=booking_refusal_for_staff(limits, service=service, therapist=therapist)
+    )
 
 
 def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now: datetime) -> None:

@@ -5,8 +5,15 @@ import pytest
 from bookings.api import refusal_response
 from bookings.models import Appointment
 from bookings.services import BookingError
-from intake.triage import RED_FLAG_KEYS
-from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    ServiceFactory,
+    TherapistFactory,
+    UserFactory,
+    clear_answers,
+    nothing_new,
+    submit_intake,
+)
 
 MONDAY_10 = "2026-12-07T10:00:00+00:00"
 MONDAY_14 = "2026-12-07T14:00:00+00:00"
@@ -15,7 +22,7 @@ LATER_TODAY = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # inside the 24-hour can
 
 @pytest.fixture
 def booking(service, therapist):
-    return {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10}
+    return {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10, "red_flags": nothing_new()}
 
 
 @pytest.fixture
@@ -128,7 +135,9 @@ def test_appointment_endpoints_need_a_login(anonymous_api, booking, appointment)
         anonymous_api.get(f"/appointments/{appointment.pk}"),
         anonymous_api.post("/appointments", booking),
         anonymous_api.post(f"/appointments/{appointment.pk}/cancel"),
-        anonymous_api.post(f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14}),
+        anonymous_api.post(
+            f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14, "red_flags": nothing_new()}
+        ),
     ]
 
     assert [response.status_code for response in responses] == [401] * 5
@@ -182,7 +191,9 @@ def test_someone_elses_appointment_is_not_found(client_api, service, therapist):
     responses = [
         client_api.get(f"/appointments/{theirs.pk}"),
         client_api.post(f"/appointments/{theirs.pk}/cancel"),
-        client_api.post(f"/appointments/{theirs.pk}/reschedule", {"start": MONDAY_14}),
+        client_api.post(
+            f"/appointments/{theirs.pk}/reschedule", {"start": MONDAY_14, "red_flags": nothing_new()}
+        ),
     ]
 
     assert [response.status_code for response in responses] == [404] * 3
@@ -235,7 +246,9 @@ def test_cancelling_without_the_csrf_header_is_forbidden(client_api, appointment
 
 
 def test_rescheduling_moves_the_appointment_with_the_same_therapist(client_api, appointment, therapist):
-    response = client_api.post(f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14})
+    response = client_api.post(
+        f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14, "red_flags": nothing_new()}
+    )
 
     assert response.status_code == 200
     assert response.json()["start"] == MONDAY_14
@@ -248,7 +261,8 @@ def test_rescheduling_can_move_to_another_therapist(client_api, appointment, ser
     colleague = TherapistFactory(services=[service])
 
     response = client_api.post(
-        f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14, "therapist": colleague.pk}
+        f"/appointments/{appointment.pk}/reschedule",
+        {"start": MONDAY_14, "therapist": colleague.pk, "red_flags": nothing_new()},
     )
 
     assert response.status_code == 200
@@ -258,7 +272,9 @@ def test_rescheduling_can_move_to_another_therapist(client_api, appointment, ser
 def test_rescheduling_onto_a_taken_slot_offers_alternatives(client_api, appointment, service, therapist):
     AppointmentFactory(service=service, therapist=therapist, start=datetime(2026, 12, 7, 14, 0, tzinfo=UTC))
 
-    response = client_api.post(f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14})
+    response = client_api.post(
+        f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14, "red_flags": nothing_new()}
+    )
 
     assert response.status_code == 409
     assert response.json()["alternatives"]
@@ -269,7 +285,9 @@ def test_rescheduling_onto_a_taken_slot_offers_alternatives(client_api, appointm
 def test_rescheduling_inside_the_window_asks_the_client_to_phone(client_api, client_user, service, therapist):
     soon = AppointmentFactory(client=client_user, service=service, therapist=therapist, start=LATER_TODAY)
 
-    response = client_api.post(f"/appointments/{soon.pk}/reschedule", {"start": MONDAY_14})
+    response = client_api.post(
+        f"/appointments/{soon.pk}/reschedule", {"start": MONDAY_14, "red_flags": nothing_new()}
+    )
 
     assert response.status_code == 409
     assert "020 7946 0000" in response.json()["detail"]
@@ -277,7 +295,8 @@ def test_rescheduling_inside_the_window_asks_the_client_to_phone(client_api, cli
 
 def test_rescheduling_to_a_time_the_clinic_refuses_is_a_400(client_api, appointment):
     response = client_api.post(
-        f"/appointments/{appointment.pk}/reschedule", {"start": "2026-12-06T10:00:00+00:00"}
+        f"/appointments/{appointment.pk}/reschedule",
+        {"start": "2026-12-06T10:00:00+00:00", "red_flags": nothing_new()},
     )
 
     assert response.status_code == 400
@@ -287,9 +306,13 @@ def test_rescheduling_to_a_time_the_clinic_refuses_is_a_400(client_api, appointm
 def test_rescheduling_to_a_time_without_an_offset_or_an_unknown_therapist_names_the_field(
     client_api, appointment
 ):
-    naive = client_api.post(f"/appointments/{appointment.pk}/reschedule", {"start": "2026-12-07T14:00:00"})
+    naive = client_api.post(
+        f"/appointments/{appointment.pk}/reschedule",
+        {"start": "2026-12-07T14:00:00", "red_flags": nothing_new()},
+    )
     unknown = client_api.post(
-        f"/appointments/{appointment.pk}/reschedule", {"start": MONDAY_14, "therapist": 987654}
+        f"/appointments/{appointment.pk}/reschedule",
+        {"start": MONDAY_14, "therapist": 987654, "red_flags": nothing_new()},
     )
 
     assert naive.status_code == 422
@@ -306,8 +329,7 @@ def test_a_refusal_the_api_does_not_know_yet_is_a_plain_400():
 
 
 def clear_red_flags(**overrides):
-    answers = {key: False for key in RED_FLAG_KEYS} | {"leg_weakness": "none"}
-    return answers | overrides
+    return nothing_new(**overrides)
 
 
 def test_booking_without_an_intake_is_forbidden_until_one_is_filled_in(api_as, booking):
@@ -340,12 +362,65 @@ def test_booking_with_a_new_emergency_red_flag_is_forbidden_with_its_outcome(cli
     assert not Appointment.objects.exists()
 
 
-def test_booking_with_an_incomplete_red_flag_recheck_is_refused(client_api, booking):
+def test_booking_with_an_incomplete_recheck_names_the_missing_questions(client_api, booking):
     response = client_api.post("/appointments", {**booking, "red_flags": {"saddle_numbness": False}})
 
-    assert response.status_code == 400
-    assert response.json()["detail"]
+    assert response.status_code == 422
+    assert "red_flags.bladder_bowel_change" in str(response.json()["detail"])
+    assert "red_flags.pain_score" in str(response.json()["detail"])
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/appointments", "/appointments/{id}/reschedule"])
+def test_leaving_out_the_recheck_is_a_422_naming_red_flags(client_api, booking, appointment, path):
+    body = {key: value for key, value in booking.items() if key != "red_flags"}
+    if "reschedule" in path:
+        body = {"start": MONDAY_14}
+
+    response = client_api.post(path.format(id=appointment.pk), body)
+
+    assert response.status_code == 422
+    assert "red_flags" in str(response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("saddle_numbness", "no"), ("leg_weakness", "a bit"), ("pain_score", 11), ("recent_surgery_weeks", -1)],
+)
+def test_a_recheck_answer_of_the_wrong_type_is_a_422(client_api, booking, key, value):
+    response = client_api.post("/appointments", {**booking, "red_flags": nothing_new(**{key: value})})
+
+    assert response.status_code == 422
+    assert f"red_flags.{key}" in str(response.json()["detail"])
+    assert not Appointment.objects.exists()
+
+
+def test_a_client_told_to_go_to_a_and_e_cannot_book_by_answering_no_to_everything(api_as, booking):
+    client = UserFactory()
+    submit_intake(client, saddle_numbness=True)
+    api = api_as(client)
+
+    again = api.post("/intake", {"answers": clear_answers(), "consent": True})
+    response = api.post("/appointments", booking)
+
+    assert again.status_code == 201
+    assert again.json()["outcome"] == "EMERGENCY"
+    assert again.json()["can_book"] is False
+    assert response.status_code == 403
+    assert response.json()["outcome"] == "EMERGENCY"
+    assert not Appointment.objects.exists()
+
+
+def test_mild_weakness_at_the_recheck_does_not_lower_severe_weakness_on_record(api_as, booking):
+    client = UserFactory()
+    submit_intake(client, leg_weakness="severe_or_worsening")
+
+    response = api_as(client).post(
+        "/appointments", {**booking, "red_flags": nothing_new(leg_weakness="mild")}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["outcome"] == "EMERGENCY"
 
 
 def test_rescheduling_with_a_new_red_flag_is_forbidden_and_keeps_the_time(client_api, appointment):
@@ -358,3 +433,4 @@ def test_rescheduling_with_a_new_red_flag_is_forbidden_and_keeps_the_time(client
     assert response.json()["outcome"] == "SEE_DOCTOR"
     appointment.refresh_from_db()
     assert appointment.start == datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert appointment.cancellation_reason == Appointment.CancellationReason.HEALTH_CHECK

@@ -46,6 +46,7 @@ def test_a_clear_intake_is_stored_and_returns_its_outcome_and_the_safety_net(api
     assert response.json() == {
         "id": intake.pk,
         "outcome": "CLEAR",
+        "can_book": True,
         "reasons": [],
         "advice": [paragraph.format(emergency_number="999") for paragraph in SAFETY_NET],
     }

@@ -5,9 +5,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from bookings.models import Appointment
+from bookings.screening import block_lift
 from bookings.services import IntakeRequired, appointment_book, appointment_reschedule
 from intake.models import Intake
-from bookings.screening import block_lift
 from intake.services import intake_submit
 from tests.factories import UserFactory, clear_answers, nothing_new, submit_intake
 
@@ -160,7 +160,7 @@ def test_an_answer_given_in_error_needs_a_note(new_client):
 
 
 def test_a_caution_books_normally(clinic, service, therapist, new_client):
-    submit_intake(new_client, pregnant=True, anticoagulants=True)
+    submit_intake(new_client, age=70, anticoagulants=True)
 
     assert book(new_client, therapist, service).status == Appointment.Status.BOOKED
 

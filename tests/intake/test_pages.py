@@ -9,12 +9,19 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from bookings.models import Appointment
-from bookings.services import IntakeRequired, appointment_book
+from bookings.screening import block_lift
+from bookings.services import appointment_book
 from intake.forms import RedFlagCheckForm
 from intake.models import Clearance, Intake
-from intake.services import clearance_record
-from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RED_FLAG_KEYS, SAFETY_NET
-from tests.factories import AppointmentFactory, UserFactory, clear_answers, submit_intake
+from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RECHECK_QUESTIONS, SAFETY_NET
+from tests.factories import (
+    AppointmentFactory,
+    UserFactory,
+    clear_answers,
+    nothing_new,
+    recheck_form_data,
+    submit_intake,
+)
 from workspace.models import AccessRecord
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -57,6 +64,30 @@ def form_data(**overrides):
         else:
             data[key] = str(value)
     return data
+
+
+def clearance_record(*, intake, doctor_name, cleared_on, note, recorded_by):
+    """A doctor's clearance with nothing new when the questions are asked again."""
+    return block_lift(
+        intake=intake,
+        kind="doctor",
+        doctor_name=doctor_name,
+        practice="Riverside Surgery",
+        cleared_on=cleared_on,
+        note=note,
+        reasked=nothing_new(),
+        recorded_by=recorded_by,
+    )
+
+
+def clearance_form(**overrides):
+    data = {
+        "kind": "doctor",
+        "doctor_name": "Dr A. Khan",
+        "practice": "Riverside Surgery",
+        "cleared_on": "2026-12-04",
+    }
+    return data | recheck_form_data(prefix="reasked") | overrides
 
 
 def visible_text(response) -> str:
@@ -153,7 +184,7 @@ def test_a_see_doctor_client_gets_no_booking_link_until_a_clearance_is_recorded(
     clearance_record(
         intake=intake,
         doctor_name="Dr A. Khan",
-        cleared_on=date(2026, 12, 3),
+        cleared_on=date(2026, 12, 4),
         note="",
         recorded_by=UserFactory(is_superuser=True),
     )
@@ -227,7 +258,7 @@ def test_the_intake_pages_need_a_login(client, clinic):
 
 @pytest.fixture
 def blocked_clients(clinic):
-    """Four clients seen over four days; two of them are blocked on their latest intake."""
+    """Four clients seen over four days: three have a red flag in force, one was cleared by a doctor."""
     emergency, see_doctor, cleared, recovered = (
         UserFactory(first_name=name, last_name="Client", email=f"{name.lower()}@example.com")
         for name in ("Emma", "Sean", "Clara", "Rory")
@@ -243,7 +274,7 @@ def blocked_clients(clinic):
         clearance_record(
             intake=cleared_intake,
             doctor_name="Dr Lee",
-            cleared_on=date(2026, 12, 1),
+            cleared_on=date(2026, 12, 2),
             note="",
             recorded_by=UserFactory(is_superuser=True),
         )
@@ -265,8 +296,9 @@ def test_admins_and_therapists_see_blocked_clients_newest_first_with_reasons(
     assert "Emergency" in page and "See a doctor first" in page
     assert "E2" in page and escape("Numbness or changed feeling around the genitals") in page
     assert "S6" in page and "Has a blood clot now" in page
-    assert "Clara Client" not in page
-    assert "Rory Client" not in page
+    assert "Clara Client" not in page  # a doctor cleared her
+    # A later all-"no" questionnaire does not lift an emergency (the therapist never saw Rory).
+    assert ("Rory Client" in page) == (staff == "admin")
 
 
 def seen_before(client_user, therapist, days_ago=30):
@@ -328,9 +360,7 @@ def test_a_therapist_records_a_clearance_and_then_the_client_can_book(
     assert "S6" in page and "Has a blood clot now" in page
 
     response = client.post(
-        clearance_url(blocked_intake),
-        {"doctor_name": "Dr A. Khan", "cleared_on": "2026-12-03", "note": "Avoid the left calf."},
-        follow=True,
+        clearance_url(blocked_intake), clearance_form(note="Avoid the left calf."), follow=True
     )
 
     assert response.redirect_chain[-1][0] == reverse("intake_blocked_list")
@@ -361,7 +391,8 @@ def test_opening_the_clearance_page_is_kept_in_the_access_records(
 
 
 def test_the_clearance_page_shows_earlier_clearances(client, admin_user, new_client):
-    earlier = submit_intake(new_client, recent_fracture_unhealed=True)
+    with time_machine.travel(NOW - timedelta(days=40), tick=False):
+        earlier = submit_intake(new_client, recent_fracture_unhealed=True)
     clearance_record(
         intake=earlier,
         doctor_name="Dr Old",
@@ -380,23 +411,40 @@ def test_the_clearance_page_shows_earlier_clearances(client, admin_user, new_cli
 def test_a_clearance_dated_in_the_future_is_refused(client, admin_user, blocked_intake):
     client.force_login(admin_user)
 
-    response = client.post(
-        clearance_url(blocked_intake), {"doctor_name": "Dr Who", "cleared_on": "2026-12-05"}
-    )
+    response = client.post(clearance_url(blocked_intake), clearance_form(cleared_on="2026-12-05"))
 
-    assert response.context["form"].errors["cleared_on"] == ["The clearance date can't be in the future."]
+    assert response.context["form"].errors["cleared_on"] == ["The date seen can't be in the future."]
     assert not Clearance.objects.exists()
 
 
-def test_an_emergency_cannot_be_cleared(client, admin_user, new_client):
+def test_an_emergency_is_lifted_only_with_a_doctors_clearance_recorded_by_staff(
+    client, admin_user, new_client
+):
     intake = submit_intake(new_client, bladder_bowel_change=True)
     client.force_login(admin_user)
 
-    response = client.post(clearance_url(intake), {"doctor_name": "Dr Who", "cleared_on": "2026-12-03"})
+    response = client.post(clearance_url(intake), clearance_form(), follow=True)
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    assert not Clearance.objects.exists()
+    assert Clearance.objects.get().intake == intake
+    assert "can book again" in response.content.decode()
+
+
+def test_a_new_yes_when_the_questions_are_asked_again_is_a_new_block(
+    client, admin_user, new_client, blocked_intake
+):
+    client.force_login(admin_user)
+
+    response = client.post(
+        clearance_url(blocked_intake),
+        clearance_form(**{"reasked-fever_or_unexplained_weight_loss": "yes"}),
+        follow=True,
+    )
+
+    assert Clearance.objects.get().intake == blocked_intake
+    newest = Intake.objects.filter(client=new_client).first()
+    assert newest.outcome == "SEE_DOCTOR" and newest.pk != blocked_intake.pk
+    assert "new block" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["front_desk", "client"])
@@ -406,36 +454,28 @@ def test_front_desk_and_clients_cannot_open_or_post_the_clearance_form(
     client.force_login(front_desk_user if who == "front_desk" else new_client)
 
     assert client.get(clearance_url(blocked_intake)).status_code == 404
-    response = client.post(clearance_url(blocked_intake), {"doctor_name": "Dr X", "cleared_on": "2026-12-03"})
+    response = client.post(clearance_url(blocked_intake), clearance_form())
     assert response.status_code == 404
     assert not Clearance.objects.exists()
 
 
-# --- The red-flag check asked again at booking ------------------------------------------------
+# --- The re-check asked again at booking ------------------------------------------------------
 
 
-def red_flag_data(**overrides):
-    answers = clear_answers(**overrides)
-    return {
-        key: answers[key] if key == "leg_weakness" else ("yes" if answers[key] else "no")
-        for key in RED_FLAG_KEYS
-    }
-
-
-def test_the_red_flag_check_asks_each_red_flag_question_in_the_same_words(rf, clinic):
+def test_the_recheck_asks_about_new_things_only(rf, clinic):
     page = render_to_string(
         "intake/_red_flag_check.html", {"red_flag_form": RedFlagCheckForm()}, request=rf.get("/")
     )
 
     assert "Since your intake, have you had any of these?" in page
-    for key in RED_FLAG_KEYS:
-        assert escape(QUESTIONS[key]) in page
+    for key, question in RECHECK_QUESTIONS.items():
+        assert escape(question) in page, key
     assert "<form" not in page
     assert "checked" not in page
 
 
-def test_the_red_flag_check_needs_every_answer():
-    data = red_flag_data()
+def test_the_recheck_needs_every_answer():
+    data = recheck_form_data()
     del data["both_legs"]
 
     form = RedFlagCheckForm(data)
@@ -444,44 +484,19 @@ def test_the_red_flag_check_needs_every_answer():
     assert form.errors["both_legs"] == ["Please answer yes or no."]
 
 
-def test_a_new_red_flag_at_booking_refuses_the_booking(client_user, therapist, service):
-    form = RedFlagCheckForm(red_flag_data(leg_weakness="severe_or_worsening"))
-    assert form.is_valid()
-    assert form.cleaned_red_flags()["leg_weakness"] == "severe_or_worsening"
-    assert form.cleaned_red_flags()["both_legs"] is False
-
-    with pytest.raises(IntakeRequired) as refused:
-        appointment_book(
-            client=client_user,
-            therapist=therapist,
-            service=service,
-            start=MONDAY_10,
-            red_flags=form.cleaned_red_flags(),
-        )
-
-    assert refused.value.outcome == "EMERGENCY"
-    assert not Appointment.objects.exists()
-
-
-def test_no_new_red_flags_at_booking_books(client_user, therapist, service):
-    form = RedFlagCheckForm(red_flag_data())
-    assert form.is_valid()
-
-    appointment_book(
-        client=client_user,
-        therapist=therapist,
-        service=service,
-        start=MONDAY_10,
-        red_flags=form.cleaned_red_flags(),
+def test_the_recheck_gives_the_service_every_recheck_key():
+    form = RedFlagCheckForm(
+        recheck_form_data(leg_weakness="severe_or_worsening", recent_surgery="yes", recent_surgery_weeks="3")
     )
 
-    assert Appointment.objects.filter(client=client_user).exists()
+    assert form.is_valid(), form.errors
+    assert form.cleaned_red_flags() == nothing_new(leg_weakness="severe_or_worsening", recent_surgery_weeks=3)
 
 
 def test_the_admin_lists_intakes_and_clearances_to_read_but_not_to_change(client, admin_user, new_client):
     intake = submit_intake(new_client, known_blood_clot=True)
     clearance_record(
-        intake=intake, doctor_name="Dr Lee", cleared_on=date(2026, 12, 3), note="", recorded_by=admin_user
+        intake=intake, doctor_name="Dr Lee", cleared_on=date(2026, 12, 4), note="", recorded_by=admin_user
     )
     client.force_login(admin_user)
 
@@ -490,7 +505,7 @@ def test_the_admin_lists_intakes_and_clearances_to_read_but_not_to_change(client
     assert "S6" in listing.content.decode()
     detail = client.get(reverse("admin:intake_intake_change", args=[intake.pk])).content.decode()
     assert "Dr Lee" in detail and clearance_url(intake) in detail
-    assert client.get(reverse("admin:intake_doctorclearance_changelist")).status_code == 200
+    assert client.get(reverse("admin:intake_clearance_changelist")).status_code == 200
     assert client.get(reverse("admin:intake_intake_add")).status_code == 403
     client.post(reverse("admin:intake_intake_change", args=[intake.pk]), {"outcome": "CLEAR"})
     intake.refresh_from_db()

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from intake.triage import QUESTIONS, RED_FLAG_KEYS, YES_NO_KEYS
+from intake.triage import QUESTIONS, YES_NO_KEYS
 from tests.factories import clear_answers
 
 # Friday morning; London is on UTC in December.
@@ -56,7 +56,6 @@ def intake_form_data(**overrides):
 
 def red_flag_data(**answers):
     """intake.forms.RedFlagCheckForm's POST: nothing new unless `answers` say so."""
-    data = {key: "no" for key in RED_FLAG_KEYS}
-    data["leg_weakness"] = "none"
-    data.update(answers)
-    return data
+    from tests.factories import recheck_form_data
+
+    return recheck_form_data(**answers)

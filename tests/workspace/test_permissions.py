@@ -9,6 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from tests.factories import nothing_new
+
 from .data import note_data
 
 ROLES = ("anonymous", "client", "other_therapist", "own_therapist", "front_desk", "admin")
@@ -127,7 +129,7 @@ PAGES = [
         "API: move another client's appointment",
         "post_json",
         lambda w: f"/api/v1/appointments/{w.other_client_appointment.pk}/reschedule",
-        {"start": "2026-12-08T10:00:00Z"},
+        {"start": "2026-12-08T10:00:00Z", "red_flags": nothing_new()},
         (401, 404, 404, 404, 404, 404),
     ),
 ]

@@ -142,7 +142,9 @@ def test_booking_for_a_client_without_an_intake_asks_the_desk_to_fill_it_in(
     assert reverse("workspace:client_intake", args=[new_client.pk]) in response.content.decode()
 
 
-def test_a_new_red_flag_at_phone_booking_refuses_it_and_is_recorded(as_desk, client_user, service, therapist):
+def test_a_new_red_flag_at_phone_booking_refuses_it_and_is_recorded(as_desk, service, therapist):
+    client_user = UserFactory(first_name="Rene", last_name="Old")
+    submit_intake(client_user, at=NOW - timedelta(days=2))
     response = as_desk.post(
         reverse("workspace:client_book_confirm", args=[client_user.pk]),
         confirm_post(service, therapist, saddle_numbness="yes"),
@@ -153,6 +155,41 @@ def test_a_new_red_flag_at_phone_booking_refuses_it_and_is_recorded(as_desk, cli
     page = text(response)
     assert "Red flag: do not treat (emergency)" in page
     assert "Go to A&E now" in page
+    assert page.count("Confirm the booking") == 1  # the title only: no form under the "please don't book" alert
+
+
+def test_the_desk_is_not_asked_the_recheck_for_a_blocked_client(as_desk, service, therapist):
+    blocked = UserFactory()
+    submit_intake(blocked, at=NOW - timedelta(days=2), known_blood_clot=True)
+
+    page = text(
+        as_desk.get(
+            reverse("workspace:client_book_confirm", args=[blocked.pk]), confirm_post(service, therapist)
+        )
+    )
+
+    assert "Red flag: do not treat until a doctor clears" in page
+    assert "Since your intake" not in page
+    assert page.count("Confirm the booking") == 1  # the title only
+
+
+def test_the_desk_move_asks_the_recheck_and_a_new_red_flag_releases_the_appointment(
+    as_desk, service, therapist
+):
+    returning = UserFactory()
+    submit_intake(returning, at=NOW - timedelta(days=2))
+    appointment = AppointmentFactory(client=returning, therapist=therapist, service=service, start=MONDAY_10)
+    url = reverse("workspace:appointment_move", args=[appointment.pk])
+    choice = {"therapist": therapist.pk, "start": "2026-12-07T14:00Z"}
+
+    asked = text(as_desk.get(url, choice))
+    response = as_desk.post(url, {**choice, **red_flag_data(both_legs="yes")})
+
+    assert "Since your intake, have you had any of these?" in asked
+    appointment.refresh_from_db()
+    assert appointment.start == MONDAY_10
+    assert appointment.status == Appointment.Status.CANCELLED
+    assert "Go to A&E now" in text(response)
 
 
 def test_a_taken_slot_offers_times_nearby(as_desk, client_user, service, therapist):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from bookings.models import Appointment
-from tests.factories import AppointmentFactory, UserFactory, submit_intake
+from tests.factories import AppointmentFactory, UserFactory, answer_pre_visit_check, submit_intake
 from workspace.models import AccessRecord, SessionNote, SessionNoteRevision
 
 from .data import MONDAY_10, NOW, THURSDAY_10, note_data
@@ -99,7 +99,7 @@ def test_a_see_doctor_intake_links_to_the_doctors_clearance_page(as_therapist, p
     response = as_therapist.get(appointment_url(past_appointment))
 
     assert reverse("intake_clearance", args=[intake.pk]) in html(response)
-    assert "No doctor's clearance is recorded: do not treat." in text(response)
+    assert "do not treat. Answering again doesn't lift it." in text(response)
 
 
 def test_front_desk_sees_the_outcome_but_not_the_reasons_or_notes(
@@ -171,6 +171,8 @@ def test_no_session_note_before_the_appointment_starts(as_therapist, service, th
 
 
 def test_the_therapist_marks_the_appointment_completed(as_therapist, past_appointment):
+    answer_pre_visit_check(past_appointment)
+
     response = as_therapist.post(
         reverse("workspace:appointment_attendance", args=[past_appointment.pk]), {"status": "completed"}
     )

@@ -31,6 +31,7 @@ from bookings.services import (
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
+    intake_gate_check,
 )
 from bookings.slot_pages import move_forms, slot_buttons, when_text
 from clinic.redirects import safe_next
@@ -142,6 +143,12 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         "alternatives": [],
         **_intake_status(client, clinic),
     }
+    try:
+        # The gate first: a blocked client is never asked the re-check.
+        intake_gate_check(client=client, clinic=clinic)
+    except IntakeRequired as error:
+        context |= {"intake_refusal": error.message, "refused_outcome": error.outcome}
+        return render(request, "workspace/client_book_confirm.html", context)
     recheck_ready = red_flag_form is None or red_flag_form.is_valid()
     if request.method == "POST" and chosen and recheck_ready:
         try:
