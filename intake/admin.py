@@ -1,8 +1,8 @@
-"""Intakes and doctor's clearances in the admin: to look up, never to edit.
+"""Intakes and clearances in the admin: to look up, never to edit.
 
-An intake is a record of what the client answered; a change is a new intake, submitted by the
-client. Clearances are recorded on the clinic's clearance page, through
-intake.services.clearance_record, like every other path.
+An intake is a record of what the client answered; a change is a new intake. A block is lifted
+only on the clinic's clearance page (a doctor's clearance, or an answer given in error), through
+bookings.screening.block_lift, like every other path.
 """
 
 from django.contrib import admin
@@ -30,7 +30,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ClearanceInline(admin.TabularInline):
     model = Clearance
     extra = 0
-    fields = ("doctor_name", "cleared_on", "note", "recorded_by", "recorded_at")
+    fields = ("kind", "doctor_name", "practice", "cleared_on", "note", "recorded_by", "recorded_at")
     readonly_fields = fields
     can_delete = False
 
@@ -72,15 +72,15 @@ class IntakeAdmin(ReadOnlyAdmin):
     def is_recheck(self, intake: Intake) -> bool:
         return intake.rechecked_from_id is not None
 
-    @admin.display(description="cleared", boolean=True)
+    @admin.display(description="lifted", boolean=True)
     def is_cleared(self, intake: Intake) -> bool | None:
-        if intake.outcome != Outcome.SEE_DOCTOR:
+        if intake.outcome not in (Outcome.SEE_DOCTOR, Outcome.EMERGENCY):
             return None
         return intake.has_clearance  # type: ignore[attr-defined]
 
-    @admin.display(description="doctor's clearance")
+    @admin.display(description="lifting the block")
     def clearance_page(self, intake: Intake) -> str:
-        if intake.outcome != Outcome.SEE_DOCTOR:
+        if intake.outcome not in (Outcome.SEE_DOCTOR, Outcome.EMERGENCY):
             return "-"
         return format_html(
             '<a href="{}">Record or view clearances</a>', reverse("intake_clearance", args=[intake.pk])
@@ -89,8 +89,17 @@ class IntakeAdmin(ReadOnlyAdmin):
 
 @admin.register(Clearance)
 class ClearanceAdmin(ReadOnlyAdmin):
-    list_display = ("intake", "client", "doctor_name", "cleared_on", "recorded_by", "recorded_at")
-    list_filter = ("cleared_on", "recorded_at")
+    list_display = (
+        "intake",
+        "client",
+        "kind",
+        "doctor_name",
+        "practice",
+        "cleared_on",
+        "recorded_by",
+        "recorded_at",
+    )
+    list_filter = ("kind", "cleared_on", "recorded_at")
     search_fields = ("doctor_name", "intake__client__email", "intake__client__last_name")
     date_hierarchy = "cleared_on"
     list_select_related = ("intake__client", "recorded_by")

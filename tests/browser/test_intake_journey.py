@@ -7,7 +7,14 @@ from playwright.sync_api import Page, expect
 
 from intake.models import Intake
 from intake.triage import QUESTIONS, YES_NO_KEYS
-from tests.factories import PASSWORD, ClinicFactory, UserFactory, clear_answers
+from tests.factories import (
+    PASSWORD,
+    ClinicFactory,
+    ServiceFactory,
+    TherapistFactory,
+    UserFactory,
+    clear_answers,
+)
 
 
 def log_in(page: Page, email: str) -> None:
@@ -53,3 +60,32 @@ def test_a_client_with_saddle_numbness_is_sent_to_emergency_with_no_way_to_book(
     expect(page.get_by_text("Continue to booking")).to_have_count(0)
     expect(page.locator('a[href^="/book"]')).to_have_count(0)
     assert Intake.objects.get(client=jo).outcome == "EMERGENCY"
+
+
+@pytest.mark.browser
+def test_a_client_sent_to_a_and_e_who_goes_back_and_answers_no_still_cannot_book(page: Page):
+    ClinicFactory(emergency_number="999")
+    jo = UserFactory(email="jo@example.com")
+    log_in(page, jo.email)
+    page.goto("/intake/")
+    answer_the_intake(page, saddle_numbness=True)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Please get medical help now")).to_be_visible()
+
+    page.go_back()
+    if not page.get_by_role("button", name="Send my answers").is_visible():
+        page.goto("/intake/")  # a browser that does not keep the form: open it again
+    answer_the_intake(page, saddle_numbness=False)
+    page.get_by_role("button", name="Send my answers").click()
+
+    expect(page.get_by_role("heading", name="Please get medical help now")).to_be_visible()
+    expect(page.get_by_text("answering the questionnaire again doesn't change this")).to_be_visible()
+    expect(page.get_by_text("Continue to booking")).to_have_count(0)
+    assert [intake.outcome for intake in Intake.objects.filter(client=jo)] == ["CLEAR", "EMERGENCY"]
+
+    # Straight to a booking page: the gate sends the client back to the advice.
+    service = ServiceFactory()
+    therapist = TherapistFactory(services=[service])
+    page.goto(f"/book/confirm/?service={service.pk}&therapist={therapist.pk}&start=2030-01-07T10:00Z")
+    expect(page).to_have_url(re.compile(r"/intake/result/$"))
+    expect(page.get_by_role("heading", name="Please get medical help now")).to_be_visible()
