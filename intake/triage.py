@@ -13,6 +13,10 @@ after the spec has been changed and signed off.
 
 ``assess`` is a pure function of already-validated answers (validation lives with the form
 and the API). ``client_advice`` turns an assessment into the client-facing paragraphs.
+
+The product rules around the spec (a red flag stays in force until staff lift it; the re-check
+at booking adds and never lowers; what happens to a client's appointments when they become
+blocked) are written down for the clinical lead in ``intake/README.md``.
 """
 
 import enum
@@ -546,12 +550,12 @@ def recheck_merge(previous: Answers, report: Mapping[str, object]) -> tuple[Answ
                     key=lambda grade: _LEG_WEAKNESS_GRADES.index(LegWeakness(grade)),
                 )
         elif key == "recent_surgery_weeks":
-            if value is not None:
+            if isinstance(value, int):
                 reported.add(key)
                 earlier = previous["recent_surgery_weeks"]
-                merged[key] = value if earlier is None else min(earlier, value)  # type: ignore[type-var]
+                merged[key] = value if earlier is None else min(earlier, value)
         elif key == "pain_score":
-            if value > previous["pain_score"]:  # type: ignore[operator]
+            if isinstance(value, int) and value > previous["pain_score"]:
                 reported.add(key)
                 merged[key] = value
         elif value is True:

@@ -14,6 +14,7 @@ from accounts.models import User
 from bookings.models import Appointment
 from bookings.selectors import clinic_get
 from intake.models import Intake
+from workspace.services import therapist_notification_write
 
 from .models import Message, Tip
 from .schedule import local_date, reminder_due_at, tip_due_at
@@ -28,6 +29,24 @@ def appointment_booked(appointment: Appointment, *, now: datetime) -> None:
     rows = [_message(appointment, Kind.CONFIRMATION, due_at=now, key=f"confirmation:{appointment.pk}")]
     rows += _reminder(appointment, sequence=0, now=now)
     Message.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def caution_booked(appointment: Appointment, *, now: datetime) -> None:
+    """Tell the therapist that a client with a caution booked with them (spec §1: "the therapist
+    is alerted"): a notification on their agenda, and an email that says only when, with a link.
+    """
+    therapist_notification_write(appointment, now=now)
+    # Once per booking or move: a client moved away and back is news to the therapist again.
+    sequence = appointment_sequence(appointment)
+    note = Message(
+        kind=Kind.CAUTION_BOOKED,
+        recipient_id=appointment.therapist.user_id,
+        appointment=appointment,
+        sequence=sequence,
+        due_at=now,
+        dedupe_key=f"caution-booked:{appointment.pk}:{sequence}",
+    )
+    Message.objects.bulk_create([note], ignore_conflicts=True)
 
 
 def appointment_moved(appointment: Appointment, *, now: datetime) -> None:
@@ -103,10 +122,12 @@ def client_blocked(client: User, *, intake: Intake, released: list[Appointment],
     )
     list(pending.select_for_update())
     pending.update(status=Status.CANCELLED, last_error="Withdrawn: the client's health check stops booking.")
+    if not released:
+        return  # the client has just read the advice on screen; the desk follows up
     note = Message(
         kind=Kind.HEALTH_CHECK,
         recipient=client,
-        appointment=released[0] if released else None,
+        appointment=released[0],
         due_at=now,
         dedupe_key=f"health-check:{intake.pk}",
     )

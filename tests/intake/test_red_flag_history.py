@@ -250,3 +250,9 @@ def test_the_health_check_email_says_nothing_clinical(
     assert service.name.lower() in body  # which appointment was released
     for clinical in ("numb", "saddle", "a&e", "red flag", "emergency", "bladder"):
         assert clinical not in body
+
+
+def test_a_client_with_nothing_booked_who_becomes_blocked_gets_no_email(db, clinic, client_user):
+    submit_intake(client_user, saddle_numbness=True)
+
+    assert not Message.objects.filter(recipient=client_user, kind=Message.Kind.HEALTH_CHECK).exists()
