@@ -34,9 +34,18 @@ class ClinicAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "duration_minutes", "buffer_after_minutes", "price", "is_active", "display_order")
-    list_filter = ("is_active",)
-    list_editable = ("is_active", "display_order")
+    list_display = (
+        "name",
+        "duration_minutes",
+        "buffer_after_minutes",
+        "price",
+        "pressure",
+        "is_active",
+        "display_order",
+    )
+    list_filter = ("is_active", "pressure")
+    # Pressure decides who may book online: firm and deep are ruled out by cautions C1 and C3.
+    list_editable = ("pressure", "is_active", "display_order")
     search_fields = ("name", "description")
 
 
@@ -47,8 +56,8 @@ class WorkingHoursInline(admin.TabularInline):
 
 @admin.register(Therapist)
 class TherapistAdmin(admin.ModelAdmin):
-    list_display = ("name", "email", "is_active", "display_order")
-    list_filter = ("is_active", "services")
+    list_display = ("name", "email", "pregnancy_trained", "is_active", "display_order")
+    list_filter = ("is_active", "pregnancy_trained", "services")
     search_fields = ("user__first_name", "user__last_name", "user__email")
     filter_horizontal = ("services",)
     autocomplete_fields = ("user",)

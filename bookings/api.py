@@ -18,6 +18,7 @@ from accounts.api import ErrorOut, FieldErrorsOut
 from accounts.models import User
 
 from .availability import Slot, free_slots
+from .cautions import caution_limits_of, slots_allowed
 from .models import Appointment, Service, Therapist
 from .schemas import (
     AppointmentIn,
@@ -140,6 +141,13 @@ def therapists(request: HttpRequest) -> QuerySet[Therapist]:
     "/availability",
     response={200: AvailabilityOut, 422: FieldErrorsOut},
     summary="Free slots for a service between two local dates",
+    description=(
+        "Open to everyone. For a signed-in client, only slots that booking would accept: when their "
+        "health questionnaire rules out a service online (firm or deep pressure, for some cautions) "
+        "the list is empty, and when it asks for a pregnancy-trained therapist, other therapists' "
+        "slots are left out (an empty list if `therapist` is one of them). Booking a slot left out "
+        "answers 400 with the reason in `detail`."
+    ),
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> AvailabilityOut:
     service = _one_of(services_bookable(), query.service, loc=("query", "service"))
@@ -150,6 +158,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Avail
     slots = free_slots(
         service=service, therapist=therapist, start_date=query.start, end_date=query.end, clinic=clinic
     )
+    slots = slots_allowed(caution_limits_of(request.user), slots, service=service)
     return AvailabilityOut(time_zone=clinic.time_zone, slots=[_slot_out(slot, clinic.tz) for slot in slots])
 
 
@@ -166,7 +175,11 @@ def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
     "",
     response={201: AppointmentOut, **REFUSAL_RESPONSES},
     summary="Book an appointment",
-    description="`start` must be a slot from /availability. 409 offers nearby free slots instead.",
+    description=(
+        "`start` must be a slot from /availability. 409 offers nearby free slots instead. 400 (with "
+        "the reason in `detail`) when the client's health questionnaire rules out the service or "
+        "therapist online: only the clinic can book those."
+    ),
 )
 def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
     appointment = appointment_book(

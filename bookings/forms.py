@@ -4,12 +4,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from crispy_forms.bootstrap import StrictButton
+from crispy_forms.bootstrap import InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.dateparse import parse_datetime
 
+from intake.forms import YES, YES_NO_CHOICES, RedFlagCheckForm
+
+from .cautions import NO_LIMITS, CautionLimits
 from .models import Clinic, Therapist
 from .selectors import services_bookable, therapists_bookable
 
@@ -93,8 +97,14 @@ class SlotSearchForm(DaySearchForm):
     )
     field_order = ["service", "therapist", "date"]
 
-    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(data, therapists=therapists_bookable(), **kwargs)
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, limits: CautionLimits = NO_LIMITS, **kwargs: Any
+    ) -> None:
+        # Offer only what booking would accept: `limits` are the client's cautions (online only;
+        # the front desk sees everything and may override with a reason).
+        super().__init__(data, therapists=limits.therapists(therapists_bookable()), **kwargs)
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])
+        service_field.queryset = limits.services(services_bookable())
 
     def layout(self) -> Layout:
         return Layout(
@@ -149,3 +159,59 @@ class BookingConfirmForm(SlotChoiceForm):
 
     service = forms.ModelChoiceField(queryset=services_bookable(), widget=forms.HiddenInput)
     field_order = ["service", "therapist", "start"]
+
+
+class WeaknessWorseForm(forms.Form):
+    """Asked on the day of a C7 client's appointment (spec §3: "ask at every visit whether the
+    weakness is worse")."""
+
+    weakness_worse = forms.TypedChoiceField(
+        label="Is the weakness in your leg worse than before?",
+        choices=YES_NO_CHOICES,
+        coerce=lambda value: value == YES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please answer yes or no."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # it sits inside the page's own form
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            InlineRadios("weakness_worse", template="intake/crispy/radioselect_inline.html")
+        )
+
+
+class PreVisitCheckForm:
+    """The day-of check's questions: the re-check and, for a C7 client, whether the weakness is worse.
+
+    Render both parts inside the page's own form; pass `report()` and `weakness_worse()` to
+    bookings.previsit.pre_visit_check_record.
+    """
+
+    prefix = "check"
+
+    def __init__(self, data: Mapping[str, Any] | None, *, asks_weakness: bool) -> None:
+        self.red_flags = RedFlagCheckForm(data, prefix=self.prefix)
+        self.weakness = WeaknessWorseForm(data, prefix=self.prefix) if asks_weakness else None
+
+    def is_valid(self) -> bool:
+        # A list, not a generator: validate both parts, so that every missing answer is shown.
+        return all([form.is_valid() for form in (self.red_flags, self.weakness) if form is not None])
+
+    def report(self) -> dict[str, object]:
+        return self.red_flags.cleaned_red_flags()
+
+    def weakness_worse(self) -> bool | None:
+        return self.weakness.cleaned_data["weakness_worse"] if self.weakness is not None else None
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        errors = dict(error.message_dict)
+        weakness = errors.pop("weakness_worse", None)
+        if weakness and self.weakness is not None:
+            self.weakness.add_error("weakness_worse", weakness)
+        elif weakness:
+            errors[NON_FIELD_ERRORS] = [*errors.get(NON_FIELD_ERRORS, []), *weakness]
+        if errors:
+            self.red_flags.add_service_errors(ValidationError(errors))

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from .availability import Slot
-from .forms import DaySearchForm, SlotChoiceForm
+from .cautions import NO_LIMITS, CautionLimits
+from .forms import ANYONE, DaySearchForm, SlotChoiceForm
 from .models import Appointment, Clinic
 from .selectors import therapists_bookable
 
@@ -35,20 +36,25 @@ def when_text(start: datetime, clinic: Clinic) -> str:
 
 
 def move_forms(
-    request: HttpRequest, appointment: Appointment, *, clinic: Clinic, today: date
+    request: HttpRequest,
+    appointment: Appointment,
+    *,
+    clinic: Clinic,
+    today: date,
+    limits: CautionLimits = NO_LIMITS,
 ) -> tuple[DaySearchForm, SlotChoiceForm | None]:
     """The day/therapist search for a new time, and the new time once one is chosen.
 
-    The search starts on the appointment's own day and therapist; the choice arrives as GET
-    (to confirm) or POST (to move).
+    The search starts on the appointment's own day and therapist (Anyone if the client's
+    cautions, `limits`, rule that therapist out); the choice arrives as GET (to confirm) or
+    POST (to move).
     """
     current_day = appointment.start.astimezone(clinic.tz).date()
-    defaults = {"therapist": str(appointment.therapist_id), "date": max(today, current_day).isoformat()}
+    therapists = limits.therapists(therapists_bookable().filter(services=appointment.service))
+    current = str(appointment.therapist_id) if limits.allows_therapist(appointment.therapist) else ANYONE
+    defaults = {"therapist": current, "date": max(today, current_day).isoformat()}
     search = DaySearchForm(
-        {**defaults, **request.GET.dict()},
-        clinic=clinic,
-        today=today,
-        therapists=therapists_bookable().filter(services=appointment.service),
+        {**defaults, **request.GET.dict()}, clinic=clinic, today=today, therapists=therapists
     )
     slot_data = request.POST if request.method == "POST" else request.GET if "start" in request.GET else None
     return search, SlotChoiceForm(slot_data) if slot_data is not None else None

@@ -15,4 +15,5 @@ urlpatterns = [
         views.appointment_reschedule,
         name="appointment_reschedule",
     ),
+    path("visit-check/<str:token>/", views.pre_visit_check, name="pre_visit_check"),
 ]

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +20,23 @@ from intake.selectors import standing_advice
 
 from . import services
 from .availability import Slot, free_slots
-from .forms import ANYONE, BookingConfirmForm, DaySearchForm, SlotSearchForm, start_param
+from .cautions import (
+    NO_LIMITS,
+    CautionLimits,
+    booking_refusal,
+    caution_limits_of,
+    services_ruled_out,
+    slots_allowed,
+)
+from .forms import ANYONE, BookingConfirmForm, DaySearchForm, PreVisitCheckForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
+from .previsit import (
+    appointment_day,
+    appointment_from_token,
+    asks_if_weakness_worse,
+    pre_visit_check_opens_at,
+    pre_visit_check_record,
+)
 from .screening import client_standing
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
 from .services import BookingError, IntakeRequired, SlotUnavailable
@@ -54,8 +70,15 @@ def book(request: HttpRequest) -> HttpResponse:
     clinic = clinic_get()
     today = timezone.localdate(timezone=clinic.tz)
     data = {"therapist": ANYONE, **request.GET.dict()} if request.GET else None
-    form = SlotSearchForm(data, clinic=clinic, today=today, initial={"therapist": ANYONE, "date": today})
-    context: dict[str, object] = {"form": form}
+    limits = caution_limits_of(request.user)
+    form = SlotSearchForm(
+        data, clinic=clinic, today=today, limits=limits, initial={"therapist": ANYONE, "date": today}
+    )
+    context: dict[str, object] = {
+        "form": form,
+        "caution_limits": limits,
+        "services_ruled_out": services_ruled_out(limits),
+    }
     if form.is_valid():
         service = form.cleaned_data["service"]
         context |= _free_times(
@@ -66,6 +89,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 service=service, therapist_id=slot.therapist_id, start=slot.start
             ),
             base_query={"service": service.pk},
+            limits=limits,
         )
     return render(request, "bookings/book.html", context)
 
@@ -86,6 +110,16 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
         return render(request, "bookings/book_confirm.html", context)
     try:
         services.intake_gate_check(client=request.user)
+        # Said before the questions are asked: booking would refuse it after them.
+        ruled_out = booking_refusal(
+            caution_limits_of(request.user),
+            service=chosen["service"],
+            therapist=chosen["therapist"],
+            clinic_phone=clinic_get().phone,
+        )
+        if ruled_out:
+            form.add_error(None, ruled_out)
+            return render(request, "bookings/book_confirm.html", context)
         recheck_ready = red_flag_form is None or red_flag_form.is_valid()
         if request.method == "POST" and recheck_ready:
             appointment = services.appointment_book(
@@ -198,7 +232,8 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
     clinic = clinic_get()
     service = appointment.service
     today = timezone.localdate(timezone=clinic.tz)
-    search, choice = move_forms(request, appointment, clinic=clinic, today=today)
+    limits = caution_limits_of(request.user)
+    search, choice = move_forms(request, appointment, clinic=clinic, today=today, limits=limits)
     reschedule_url = reverse("appointment_reschedule", args=[appointment.pk])
 
     def choose_url(slot: Slot) -> str:
@@ -246,9 +281,52 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
             return redirect("my_appointments")
     if search.is_valid():
         context |= _free_times(
-            clinic, search, service, slot_url=choose_url, base_query={}, ignore_appointment_id=appointment.pk
+            clinic,
+            search,
+            service,
+            slot_url=choose_url,
+            base_query={},
+            ignore_appointment_id=appointment.pk,
+            limits=limits,
         )
     return render(request, "bookings/appointment_reschedule.html", context)
+
+
+# No login: the signed token in the reminder is the key. It grants only answering this
+# appointment's day-of check, until the appointment ends (bookings.previsit.pre_visit_token),
+# so the page shows the day and time and nothing clinical until the client has answered.
+@require_http_methods(["GET", "POST"])
+def pre_visit_check(request: HttpRequest, token: str) -> HttpResponse:
+    now = timezone.now()
+    appointment = appointment_from_token(token, now)
+    if appointment is None:
+        return render(request, "bookings/pre_visit_check_expired.html", status=404)
+    clinic = clinic_get()
+    start = appointment.start.astimezone(clinic.tz)
+    context: dict[str, object] = {"when": when_text(start, clinic), "start_time": f"{start:%H:%M}"}
+    if now < pre_visit_check_opens_at(appointment, clinic=clinic):
+        opens_on = appointment_day(appointment, clinic=clinic)
+        return render(request, "bookings/pre_visit_check.html", context | {"opens_on": opens_on})
+    form = PreVisitCheckForm(
+        request.POST if request.method == "POST" else None,
+        asks_weakness=asks_if_weakness_worse(appointment.client, now=now),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = pre_visit_check_record(
+                appointment=appointment, report=form.report(), weakness_worse=form.weakness_worse(), now=now
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            advice = standing_advice(
+                client_standing(appointment.client, now=now),
+                emergency_number=clinic.emergency_number,
+                urgent_care_line=clinic.urgent_care_line,
+            )
+            result = {"stops_session": check.stops_session, "advice": advice if check.stops_session else []}
+            return render(request, "bookings/pre_visit_check_done.html", context | result)
+    return render(request, "bookings/pre_visit_check.html", context | {"form": form})
 
 
 def _own_appointment(request: ClientRequest, appointment_id: int) -> Appointment:
@@ -269,8 +347,12 @@ def _free_times(
     slot_url: Callable[[Slot], str],
     base_query: dict[str, object],
     ignore_appointment_id: int | None = None,
+    limits: CautionLimits = NO_LIMITS,
 ) -> dict[str, object]:
-    """The free slots of the chosen day as buttons, and links to move between days."""
+    """The free slots of the chosen day as buttons, and links to move between days.
+
+    Only slots that booking would accept under the client's cautions (`limits`) are offered.
+    """
     therapist: Therapist | None = form.cleaned_data["therapist"]
     day: date = form.cleaned_data["date"]
     query = {**base_query, "therapist": therapist.pk if therapist else ANYONE}
@@ -279,7 +361,7 @@ def _free_times(
         return "?" + urlencode({**query, "date": other.isoformat()})
 
     def slots_between(first: date, last: date) -> list[Slot]:
-        return free_slots(
+        slots = free_slots(
             service=service,
             therapist=therapist,
             start_date=first,
@@ -287,6 +369,7 @@ def _free_times(
             clinic=clinic,
             ignore_appointment_id=ignore_appointment_id,
         )
+        return slots_allowed(limits, slots, service=service)
 
     later = slots_between(day + timedelta(days=1), form.last_day)
     next_free_day = later[0].start.astimezone(clinic.tz).date() if later else None
@@ -299,4 +382,5 @@ def _free_times(
         "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
         "next_free_day": next_free_day,
         "next_free_day_url": day_url(next_free_day) if next_free_day else None,
+        "service_ruled_out": "" if limits.allows_service(service) else limits.pressure_explanation,
     }

@@ -2,9 +2,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import Truncator
 
 from .models import Message, MessagingSettings, Tip, TipsOptOut
 from .services import messages_send_again
+from .tips import STOP_SIGNS
 
 
 @admin.register(Message)
@@ -33,8 +36,42 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(Tip)
 class TipAdmin(admin.ModelAdmin):
-    list_display = ["day", "title", "is_active"]
+    list_display = ["day", "title", "is_active", "cites"]
     list_editable = ["is_active"]
+    fieldsets = [
+        (None, {"fields": ["day", "title", "is_active"]}),
+        (
+            "Advice, one text per variant",
+            {
+                "description": "Each client gets one variant, chosen when the tip is sent from the "
+                "outcome of their intake: after surgery (an operation 12 weeks ago or less), then "
+                "pregnancy, then gentle (blood thinners or osteoporosis), then standard. No tip goes "
+                "to a client without a current intake or with a red flag in force.",
+                "fields": ["standard_text", "gentle_text", "pregnancy_text", "after_surgery_text"],
+            },
+        ),
+        (
+            "When to stop",
+            {
+                "description": "Every email adds, whatever is written here: " + escape(STOP_SIGNS) + " "
+                "Then the A&E safety net, with the clinic's emergency number; after surgery, the "
+                "signs of a blood clot too.",
+                "fields": ["stop_rule"],
+            },
+        ),
+        (
+            "Sources",
+            {
+                "description": "Cite the article or the red-flag spec for each piece of advice; mark "
+                "general knowledge for the clinical lead to confirm.",
+                "fields": ["sources"],
+            },
+        ),
+    ]
+
+    @admin.display(description="sources")
+    def cites(self, tip: Tip) -> str:
+        return Truncator(tip.sources).chars(80)
 
 
 @admin.register(TipsOptOut)

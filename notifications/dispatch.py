@@ -30,7 +30,7 @@ from bookings.selectors import appointments_released_for_health_check, clinic_ge
 from intake.selectors import intake_standing
 
 from . import tips
-from .emails import appointment_email, health_check_email, tip_email
+from .emails import appointment_email, caution_booked_email, health_check_email, tip_email
 from .models import Message, MessagingSettings
 from .schedule import daytime_from, is_quiet
 from .selectors import messaging_settings_get, tips_opted_out
@@ -150,6 +150,8 @@ def _prepare(
         return Skip("The client's account is closed.")
     if message.kind == Kind.TIP:
         return _prepare_tip(message, clinic=clinic, messaging=messaging, now=now)
+    if message.kind == Kind.CAUTION_BOOKED:
+        return _prepare_caution_booked(message, clinic=clinic, now=now)
     if message.kind == Kind.HEALTH_CHECK:
         return health_check_email(
             message,
@@ -165,6 +167,19 @@ def _prepare(
         if appointment.start <= now:
             return Skip("The appointment has already started.")
     return appointment_email(message, clinic=clinic, now=now)
+
+
+def _prepare_caution_booked(
+    message: Message, *, clinic: Clinic, now: datetime
+) -> EmailMultiAlternatives | Skip:
+    appointment = message.appointment
+    if appointment is None or appointment.status != Appointment.Status.BOOKED:
+        return Skip("The appointment is no longer booked.")
+    if appointment.therapist.user_id != message.recipient_id:
+        return Skip("The appointment has moved to another therapist.")
+    if appointment.start <= now:
+        return Skip("The appointment has already started.")
+    return caution_booked_email(message, clinic=clinic)
 
 
 def _prepare_tip(

@@ -15,7 +15,7 @@ from django.utils import dateformat
 from bookings.models import Appointment, Clinic
 
 from .ics import appointment_calendar
-from .links import absolute, manage_url, reschedule_url, site_host, unsubscribe_url
+from .links import absolute, manage_url, pre_visit_url, reschedule_url, site_host, unsubscribe_url
 from .models import Message
 from .selectors import appointment_sequence
 from .tips import Variant, tip_content
@@ -48,6 +48,9 @@ def appointment_email(message: Message, *, clinic: Clinic, now: datetime) -> Ema
         "reschedule_url": reschedule_url(appointment),
         "book_url": absolute(reverse("book")),
     }
+    if message.kind == Kind.REMINDER:
+        # Only a link: the questions, and any advice, stay on the page behind it.
+        context["pre_visit_url"] = pre_visit_url(appointment)
     subject = SUBJECTS[Kind(message.kind)].format(day=context["day"])
     email = _email(message, subject, f"notifications/email/{message.kind}", context, clinic)
     if message.kind != Kind.REMINDER:
@@ -84,6 +87,26 @@ def health_check_email(
     return _email(
         message, f"Please contact {clinic.name}", "notifications/email/health_check", context, clinic
     )
+
+
+def caution_booked_email(message: Message, *, clinic: Clinic) -> EmailMultiAlternatives:
+    """To the therapist: a client booked with them and their intake needs reading first.
+
+    Only the day, the time and a link: the email is sent only for a client with a caution, so
+    even the client's name and the treatment stay behind the workspace's login.
+    """
+    appointment = message.appointment
+    assert appointment is not None
+    start = appointment.start.astimezone(clinic.tz)
+    context = {
+        "clinic": clinic,
+        "client": message.recipient,  # _base.html greets "client": here the therapist
+        "day": day_text(start),
+        "start_time": dateformat.format(start, "H:i"),
+        "appointment_url": absolute(reverse("workspace:appointment", args=[appointment.pk])),
+    }
+    subject = f"A client booked with you on {context['day']}"
+    return _email(message, subject, "notifications/email/caution_booked", context, clinic)
 
 
 def tip_email(message: Message, *, clinic: Clinic, variant: Variant) -> EmailMultiAlternatives:

@@ -1,4 +1,7 @@
-"""Absolute links in emails, and the signed token of the one-click unsubscribe link."""
+"""Absolute links in emails, and the signed token of the one-click unsubscribe link.
+
+The day-of health check's token is bookings.previsit's: that page lives with the bookings.
+"""
 
 from urllib.parse import urlsplit
 
@@ -8,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from bookings.models import Appointment
+from bookings.previsit import pre_visit_token
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -27,6 +31,11 @@ def manage_url() -> str:
 
 def reschedule_url(appointment: Appointment) -> str:
     return absolute(reverse("appointment_reschedule", args=[appointment.pk]))
+
+
+def pre_visit_url(appointment: Appointment) -> str:
+    """The day-of health check for `appointment`, answered without signing in (a signed token)."""
+    return absolute(reverse("pre_visit_check", args=[pre_visit_token(appointment)]))
 
 
 def unsubscribe_token(user: User) -> str:

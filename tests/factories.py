@@ -143,3 +143,19 @@ def recheck_form_data(prefix="", **overrides):
     data |= {"leg_weakness": "none", "recent_surgery": "no", "recent_surgery_weeks": "", "pain_score": "3"}
     data.update(overrides)
     return {f"{prefix}-{key}" if prefix else key: value for key, value in data.items()}
+
+
+def answer_pre_visit_check(
+    appointment, *, weakness_worse=None, answered_by=None, at=None, **report_overrides
+):
+    """The day-of check for `appointment`, answered as the session starts (or `at`); nothing new
+    unless `report_overrides` say so. Through the real service, so a "yes" stops the session."""
+    from bookings.previsit import pre_visit_check_record
+
+    return pre_visit_check_record(
+        appointment=appointment,
+        report=nothing_new(**report_overrides),
+        weakness_worse=weakness_worse,
+        answered_by=answered_by,
+        now=at or appointment.start,
+    )

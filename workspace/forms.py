@@ -10,6 +10,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from bookings.availability import local_datetime
+from bookings.cautions import NO_LIMITS, CautionLimits
 from bookings.models import Clinic, Weekday
 from clinic.forms import ServiceErrorsMixin
 from intake.models import Intake
@@ -93,16 +94,50 @@ class SessionNoteForm(ServiceErrorsMixin, forms.Form):
         self.helper.add_input(Submit("save_note", "Save the session note", css_class="btn-success"))
 
     @classmethod
-    def initial_for(cls, note: SessionNote | None, intake: Intake | None) -> dict[str, object]:
-        """A saved note's content, or for a new note the client's stated preferences."""
+    def initial_for(
+        cls, note: SessionNote | None, intake: Intake | None, *, limits: CautionLimits = NO_LIMITS
+    ) -> dict[str, object]:
+        """A saved note's content, or for a new note the client's stated preferences.
+
+        A preference for firm pressure is not suggested when the client's cautions rule it out
+        (C1, C3): the therapist chooses the pressure themselves.
+        """
         if note is not None:
             return {name: getattr(note, name) for name in cls.base_fields}
         if intake is not None:
-            return {"pressure": intake.pressure_preference, "positioning": intake.positioning}
+            pressure = intake.pressure_preference
+            if pressure == SessionNote.Pressure.FIRM and limits.rules_out_firm_pressure:
+                pressure = ""
+            return {"pressure": pressure, "positioning": intake.positioning}
         return {}
 
     def content(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in self.base_fields}
+
+
+class CautionOverrideForm(forms.Form):
+    """The desk's reason for booking what the client's cautions rule out online (kept on the
+    appointment). Sits inside the booking page's own form."""
+
+    caution_override = forms.CharField(
+        label="Why is this booking right for this client?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: their doctor has agreed, or the therapist will adapt the pressure. "
+        "Kept with the appointment.",
+        error_messages={"required": "Give the reason for booking it anyway, or choose something else."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_caution_override(self) -> str:
+        reason = self.cleaned_data["caution_override"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["caution_override"].error_messages["required"])
+        return reason
 
 
 class WorkingHoursForm(forms.Form):

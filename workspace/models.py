@@ -103,3 +103,29 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} opened {self.get_what_display()} of {self.client}"
+
+
+class TherapistNotification(models.Model):
+    """Tells a therapist that a client with a caution booked with them (spec §1: "the therapist
+    is alerted"), on their agenda until they mark it read.
+
+    Written by notifications.outbox in the booking's own transaction, like the email that goes
+    with it; a move to another therapist tells the new one.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "appointment"], name="therapist_notification_once_per_appointment"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Appointment #{self.appointment_id} for {self.recipient}"

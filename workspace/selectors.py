@@ -15,7 +15,7 @@ from bookings.models import Appointment, Clinic, Closure, Therapist, TimeOff
 from intake.models import Clearance, Intake
 from intake.triage import Outcome
 
-from .models import SessionNote
+from .models import SessionNote, TherapistNotification
 
 # The outcome each appointment is shown with: the outcome in force for its client (an open
 # block on record wins over any later intake; see intake/selectors.py).
@@ -183,3 +183,17 @@ def appointments_outside_hours(
         ):
             outside.append(appointment)
     return outside
+
+
+def therapist_notifications_unread(user: User) -> list[TherapistNotification]:
+    """`user`'s unread notifications of appointments still booked with them, soonest first."""
+    return list(
+        TherapistNotification.objects.filter(
+            recipient=user,
+            read_at__isnull=True,
+            appointment__status=Appointment.Status.BOOKED,
+            appointment__therapist__user=user,
+        )
+        .select_related("appointment__client", "appointment__service")
+        .order_by("appointment__start", "pk")
+    )

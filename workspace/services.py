@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Appointment, Closure, Therapist, TimeOff, Weekday, WorkingHours
 
-from .models import AccessRecord, SessionNote, SessionNoteRevision
+from .models import AccessRecord, SessionNote, SessionNoteRevision, TherapistNotification
 
 NOTE_TEXT_FIELDS = ("client_reports", "findings", "positioning", "areas_treated", "plan", "home_care")
 NOTE_FIELDS = (*NOTE_TEXT_FIELDS, "techniques", "pressure", "pain_before", "pain_after")
@@ -209,3 +209,25 @@ def _hours_errors(intervals: Sequence[tuple[int, time, time]]) -> dict[str, list
                 messages.append(f"On {Weekday(weekday).label}, two sets of hours overlap.")
                 break
     return {NON_FIELD_ERRORS: messages} if messages else {}
+
+
+def therapist_notification_write(appointment: Appointment, *, now: datetime) -> TherapistNotification:
+    """Tell the appointment's therapist, on their agenda, that a client with a caution booked.
+
+    Called inside the booking's transaction (through notifications.outbox). Booked with them
+    again after a move away and back, the notification is new (unread) again.
+    """
+    notification, _ = TherapistNotification.objects.update_or_create(
+        recipient_id=appointment.therapist.user_id,
+        appointment=appointment,
+        defaults={"created_at": now, "read_at": None},
+    )
+    return notification
+
+
+def therapist_notification_mark_read(
+    *, notification_id: int, reader: User, now: datetime | None = None
+) -> bool:
+    """Mark one of `reader`'s own notifications read; False if there is no such unread one."""
+    unread = TherapistNotification.objects.filter(pk=notification_id, recipient=reader, read_at__isnull=True)
+    return bool(unread.update(read_at=now or timezone.now()))

@@ -1,17 +1,27 @@
 from django.urls import path
 
-from .views import desk, report, schedule, therapist
+from .views import desk, pre_visit, report, schedule, therapist, therapist_notifications
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", therapist.home, name="home"),
     path("agenda/", therapist.agenda, name="agenda"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        therapist_notifications.notification_read,
+        name="notification_read",
+    ),
     path("appointments/<int:appointment_id>/", therapist.appointment, name="appointment"),
     path(
         "appointments/<int:appointment_id>/attendance/",
         therapist.appointment_attendance,
         name="appointment_attendance",
+    ),
+    path(
+        "appointments/<int:appointment_id>/pre-visit-check/",
+        pre_visit.appointment_pre_visit_check,
+        name="appointment_pre_visit_check",
     ),
     path("appointments/<int:appointment_id>/move/", desk.appointment_move, name="appointment_move"),
     path(

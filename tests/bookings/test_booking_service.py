@@ -14,7 +14,14 @@ from bookings.services import (
     appointment_record_attendance,
     appointment_reschedule,
 )
-from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
+from tests.factories import (
+    AppointmentFactory,
+    ServiceFactory,
+    TherapistFactory,
+    UserFactory,
+    answer_pre_visit_check,
+    submit_intake,
+)
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -206,6 +213,7 @@ def test_an_appointment_is_marked_completed_once_it_has_started(clinic, service,
 
     with pytest.raises(BookingRefused, match="once it has started"):
         appointment_record_attendance(appointment=appointment, status="completed", by=therapist.user)
+    answer_pre_visit_check(appointment)
     with time_machine.travel(MONDAY_10 + timedelta(minutes=65), tick=False):
         appointment_record_attendance(appointment=appointment, status="completed", by=therapist.user)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bookings.services import appointment_book
 from notifications.dispatch import SENDING_TIMEOUT, messages_dispatch_due, messages_reclaim_stuck
 from notifications.models import Message
+from tests.factories import nothing_new
 
 # Friday morning, and the Monday after at 10:00 (UTC+0 in London in December).
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -52,7 +53,9 @@ def dispatch_at(moment):
 
 def book(client, therapist, service, start=MONDAY_10, now=NOW):
     with time_machine.travel(now, tick=False):
-        return appointment_book(client=client, therapist=therapist, service=service, start=start)
+        return appointment_book(
+            client=client, therapist=therapist, service=service, start=start, red_flags=nothing_new()
+        )
 
 
 def messages_of(appointment, **filters):

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from bookings.services import SlotUnavailable, appointment_cancel, appointment_reschedule
 from notifications.models import Message, MessagingSettings
-from tests.factories import AppointmentFactory, UserFactory, submit_intake
+from tests.factories import AppointmentFactory, UserFactory, nothing_new, submit_intake
 
 from .conftest import MONDAY_10, NOW, book, dispatch_at, messages_of
 
@@ -135,7 +135,9 @@ def test_moving_re_times_the_reminder_and_sends_a_moved_note_with_the_next_seque
     tuesday_11 = MONDAY_10 + timedelta(days=1, hours=1)
 
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
-        appointment_reschedule(appointment=booked, start=tuesday_11, by=booked.client)
+        appointment_reschedule(
+            appointment=booked, start=tuesday_11, by=booked.client, red_flags=nothing_new()
+        )
 
     reminders = messages_of(booked, kind=Kind.REMINDER)
     assert [(r.status, r.due_at) for r in reminders] == [
@@ -158,7 +160,9 @@ def test_moving_re_times_the_reminder_and_sends_a_moved_note_with_the_next_seque
 def test_moving_before_the_confirmation_went_sends_one_confirmation_with_the_new_time(booked):
     tuesday_11 = MONDAY_10 + timedelta(days=1, hours=1)
     with time_machine.travel(NOW, tick=False):
-        appointment_reschedule(appointment=booked, start=tuesday_11, by=booked.client)
+        appointment_reschedule(
+            appointment=booked, start=tuesday_11, by=booked.client, red_flags=nothing_new()
+        )
 
     sent = dispatch_at(NOW + timedelta(minutes=1))
 

@@ -5,21 +5,36 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
 
 from bookings.models import Appointment
+from bookings.previsit import pre_visit_check_for
+from bookings.screening import block_lift
 from bookings.services import appointment_record_attendance
-from intake.services import clearance_record
+from intake.models import Clearance, Intake
+from intake.services import intake_submit
+from intake.triage import SAFETY_NET
+from notifications.emails import tip_email
 from notifications.models import Message, MessagingSettings, Tip
-from tests.factories import submit_intake
+from notifications.tips import STOP_SIGNS, Variant
+from tests.factories import answer_pre_visit_check, clear_answers, nothing_new, submit_intake
 
-from .conftest import MONDAY_10, book, dispatch_at, messages_of
+from .conftest import MONDAY_10, NOW, book, dispatch_at, messages_of
 
 Kind, Status = Message.Kind, Message.Status
 AFTER_SESSION = MONDAY_10 + timedelta(hours=2)
-CHECK_FIRST = "check with your therapist or doctor first"
+# What each variant of the day-1 tip says and the others don't.
+STANDARD_STRETCHES = "Knee to chest (lower back)"
+GENTLE_ONLY = "For you, gentle is the rule"
+ASK_THE_MIDWIFE = "check with your midwife before you start any new stretches"
+NO_STRETCHING_YET = "don't start a stretching programme until your surgeon"
+CLOT_SIGNS = "Watch for signs of a blood clot"
 
 
 def complete(appointment, status=Appointment.Status.COMPLETED, at=AFTER_SESSION):
+    if status == Appointment.Status.COMPLETED and pre_visit_check_for(appointment) is None:
+        answer_pre_visit_check(appointment)  # a session is completed only after the day-of check
     with time_machine.travel(at, tick=False):
         return appointment_record_attendance(appointment=appointment, status=status, by=appointment.client)
 
@@ -31,7 +46,7 @@ def london_10(day):
 @pytest.fixture(autouse=True)
 def _seeded_tips(db):
     # The data migration's tips; a transactional test elsewhere in the suite may have flushed them.
-    seed = importlib.import_module("notifications.migrations.0002_seed_tips").seed_tips
+    seed = importlib.import_module("notifications.migrations.0004_tip_variants").seed_tips
     seed(django_apps, None)
 
 
@@ -39,6 +54,34 @@ def _seeded_tips(db):
 def session(booked):
     complete(booked)
     return booked
+
+
+def first_tip():
+    """The day-1 tip as the client gets it (the dispatcher runs at 10:00 the day after)."""
+    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    return email
+
+
+def session_after_a_cleared_block(client, therapist, service, *, by, **answers):
+    """A session completed after a doctor cleared the client's red flag (the tips queue after it)."""
+    blocked = submit_intake(client, at=NOW - timedelta(hours=1), **answers)
+    block_lift(
+        intake=blocked,
+        kind=Clearance.Kind.DOCTOR,
+        doctor_name="Dr Rao",
+        practice="Riverside Surgery",
+        cleared_on=date(2026, 12, 4),
+        reasked=nothing_new(),
+        recorded_by=by,
+        now=NOW - timedelta(minutes=30),
+    )
+    session = book(client, therapist, service)
+    complete(session)
+    return session
+
+
+def tip_emails(sent):
+    return [email for email in sent if email.subject.startswith("A tip")]
 
 
 def test_a_completed_session_queues_tips_on_days_1_3_5_7_at_10_local(session):
@@ -52,16 +95,30 @@ def test_a_completed_session_queues_tips_on_days_1_3_5_7_at_10_local(session):
     ]
 
 
-def test_the_first_tip_comes_the_day_after_at_10_and_follows_the_clinics_advice(session):
+def test_the_first_tip_comes_the_day_after_at_10_with_named_stretches_to_do_at_home(session):
     assert dispatch_at(london_10(date(2026, 12, 8)) - timedelta(minutes=1)) == []
 
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    email = first_tip()
 
     assert email.subject == "A tip from Riverside Massage"
-    assert "Stretch gently every day" in email.body
-    assert "hamstrings, hips, lower back and piriformis" in email.body
-    assert "<p>Stretch your hamstrings" in email.alternatives[0][0]
-    assert CHECK_FIRST not in email.body
+    assert "Stretching between sessions" in email.body
+    for stretch in (STANDARD_STRETCHES, "Figure-four stretch (piriformis", "Hamstring stretch with a towel"):
+        assert stretch in email.body
+    assert "Hold for 20 to 30 seconds" in email.body
+    assert "<p>Once or twice a day, lie on your back" in email.alternatives[0][0]
+    for other_variant in (GENTLE_ONLY, ASK_THE_MIDWIFE, NO_STRETCHING_YET):
+        assert other_variant not in email.body
+
+
+def test_the_heat_and_ice_tip_says_how_long_with_a_cloth_and_never_on_numb_skin(session):
+    dispatch_at(london_10(date(2026, 12, 8)))
+
+    (email,) = dispatch_at(london_10(date(2026, 12, 10)))
+
+    assert "Heat and ice" in email.body
+    assert "for 15 to 20 minutes" in email.body and "up to 20 minutes" in email.body
+    assert "wrap the pack in a towel or cloth" in email.body
+    assert "Never put heat or ice on skin that feels numb" in email.body
 
 
 def test_a_no_show_gets_no_tips(booked):
@@ -116,7 +173,7 @@ def test_a_tip_dispatched_late_at_night_waits_for_the_morning(session):
     )
 
     (email,) = dispatch_at(datetime(2026, 12, 9, 8, 0, tzinfo=UTC))
-    assert "Stretch gently" in email.body
+    assert "Stretching between sessions" in email.body
 
 
 def test_tips_stop_when_the_next_session_comes(session, therapist, service):
@@ -134,63 +191,253 @@ def test_tips_stop_when_the_next_session_comes(session, therapist, service):
     assert dispatch_at(london_10(date(2026, 12, 14))) == []
 
 
+# --- Variants: chosen when the tip is sent, from the outcome in force ---------------------------
+
+
+def test_client_eight_weeks_after_surgery_gets_no_stretching_programme(session):
+    submit_intake(session.client, recent_surgery_weeks=8)  # C4
+
+    email = first_tip()
+
+    assert NO_STRETCHING_YET in email.body
+    assert escape(NO_STRETCHING_YET) in email.alternatives[0][0]
+    assert STANDARD_STRETCHES not in email.body and "Hold for" not in email.body
+    assert CLOT_SIGNS in email.body
+
+
+def test_client_whose_recent_operation_a_doctor_cleared_still_gets_no_stretching_programme(
+    client_user, therapist, service, front_desk_user
+):
+    # An operation 3 weeks ago (S8) blocks booking until a doctor clears it; C4 is not in force.
+    session_after_a_cleared_block(client_user, therapist, service, by=front_desk_user, recent_surgery_weeks=3)
+
+    email = first_tip()
+
+    assert NO_STRETCHING_YET in email.body
+    assert STANDARD_STRETCHES not in email.body
+
+
+def test_client_thirteen_weeks_after_surgery_gets_the_standard_stretches(session):
+    submit_intake(session.client, recent_surgery_weeks=13)
+
+    email = first_tip()
+
+    assert STANDARD_STRETCHES in email.body
+    assert NO_STRETCHING_YET not in email.body and CLOT_SIGNS not in email.body
+
+
+def test_pregnant_client_is_asked_to_check_with_her_midwife_and_stretches_sitting(session):
+    submit_intake(session.client, pregnant=True)  # C2
+
+    email = first_tip()
+
+    assert ASK_THE_MIDWIFE in email.body
+    assert "Seated hamstring stretch" in email.body
+    assert STANDARD_STRETCHES not in email.body
+
+
 @pytest.mark.parametrize(
-    "caution", [{"pregnant": True}, {"recent_surgery_weeks": 8}], ids=["pregnancy C2", "surgery C4"]
+    "caution",
+    [{"anticoagulants": True}, {"osteoporosis": True, "pain_score": 5}],
+    ids=["blood thinners C1", "osteoporosis C3"],
 )
-def test_a_client_with_a_caution_gets_the_safe_variant(booked, caution):
-    submit_intake(booked.client, **caution)
-    complete(booked)
+def test_client_on_blood_thinners_or_with_osteoporosis_gets_only_gentle_stretches(session, caution):
+    submit_intake(session.client, **caution)
 
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    email = first_tip()
 
-    assert CHECK_FIRST in email.body
-    assert CHECK_FIRST in email.alternatives[0][0]
-    assert "hamstrings, hips, lower back and piriformis" in email.body
+    assert GENTLE_ONLY in email.body
+    assert "don't use a foam roller, massage ball or massage gun" in email.body
+    assert "no hard twisting or bending" in email.body
+    assert STANDARD_STRETCHES not in email.body
+
+
+def test_client_with_osteoporosis_and_severe_pain_cleared_by_a_doctor_gets_only_gentle_stretches(
+    client_user, therapist, service, front_desk_user
+):
+    # Osteoporosis with pain of 8 or more is S9, not C3: once cleared, no caution code is in force.
+    session_after_a_cleared_block(
+        client_user, therapist, service, by=front_desk_user, osteoporosis=True, pain_score=9
+    )
+
+    email = first_tip()
+
+    assert GENTLE_ONLY in email.body
+    assert STANDARD_STRETCHES not in email.body
+
+
+@pytest.mark.parametrize(
+    ("cautions", "expected"),
+    [
+        ({"recent_surgery_weeks": 8, "pregnant": True}, NO_STRETCHING_YET),
+        ({"recent_surgery_weeks": 8, "anticoagulants": True}, NO_STRETCHING_YET),
+        ({"pregnant": True, "anticoagulants": True}, ASK_THE_MIDWIFE),
+        ({"anticoagulants": True, "age": 55}, GENTLE_ONLY),
+    ],
+    ids=["surgery over pregnancy", "surgery over gentle", "pregnancy over gentle", "gentle over others"],
+)
+def test_when_several_cautions_apply_the_most_careful_variant_wins(session, cautions, expected):
+    submit_intake(session.client, **cautions)
+
+    email = first_tip()
+
+    assert expected in email.body
+    assert STANDARD_STRETCHES not in email.body
+
+
+@pytest.mark.parametrize(
+    "caution", [{"age": 55}, {"pain_score": 9}, {"leg_weakness": "mild"}], ids=["C5", "C8", "C7"]
+)
+def test_client_with_another_caution_gets_the_standard_stretches(session, caution):
+    submit_intake(session.client, **caution)
+
+    email = first_tip()
+
+    assert STANDARD_STRETCHES in email.body
 
 
 @pytest.mark.parametrize(
     "red_flag",
-    [{"bladder_bowel_change": True}, {"recent_fracture_unhealed": True}],
-    ids=["emergency", "see a doctor"],
+    [{"bladder_bowel_change": True}, {"recent_fracture_unhealed": True}, {"recent_surgery_weeks": 3}],
+    ids=["emergency", "see a doctor", "operation 3 weeks ago, not cleared"],
 )
-def test_nobody_with_an_open_red_flag_gets_exercise_advice(session, red_flag):
+def test_client_with_a_red_flag_in_force_gets_no_tip(session, red_flag):
     submit_intake(session.client, **red_flag)
+
+    for day in (8, 10, 12, 14):
+        assert tip_emails(dispatch_at(london_10(date(2026, 12, day)))) == []
+    statuses = {m.status for m in messages_of(session, kind=Kind.TIP)}
+    assert statuses <= {Status.CANCELLED, Status.SKIPPED}
+
+
+@pytest.mark.parametrize(
+    "red_flag", [{"saddle_numbness": True}, {"known_blood_clot": True}], ids=["emergency", "see a doctor"]
+)
+def test_a_tip_still_queued_when_a_red_flag_is_in_force_is_skipped_when_due(session, red_flag):
+    # Recorded without the screening that withdraws the tips: sending checks again.
+    intake_submit(client=session.client, answers=clear_answers(**red_flag), consent=True)
 
     assert dispatch_at(london_10(date(2026, 12, 8))) == []
     first = messages_of(session, kind=Kind.TIP)[0]
     assert first.status == Status.SKIPPED
-    assert "red flag" in first.last_error
+    assert first.last_error == "The client's red flag is in force: no exercise advice."
 
 
-def test_a_red_flag_cleared_by_a_doctor_gets_the_safe_variant(session, front_desk_user):
-    intake = submit_intake(session.client, recent_fracture_unhealed=True)
-    with time_machine.travel(AFTER_SESSION, tick=False):
-        clearance_record(
-            intake=intake,
-            doctor_name="Dr Rao",
-            cleared_on=date(2026, 12, 7),
-            note="",
-            recorded_by=front_desk_user,
-        )
+def test_a_red_flag_stays_in_force_after_a_later_clear_intake(session):
+    intake_submit(client=session.client, answers=clear_answers(recent_fracture_unhealed=True), consent=True)
+    intake_submit(client=session.client, answers=clear_answers(), consent=True)  # only staff lift a block
 
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
-
-    assert CHECK_FIRST in email.body
+    assert dispatch_at(london_10(date(2026, 12, 8))) == []
+    assert messages_of(session, kind=Kind.TIP)[0].status == Status.SKIPPED
 
 
-def test_tip_texts_are_the_admins_to_edit(session):
+def test_client_with_no_current_intake_gets_no_tip(session):
+    # Their only intake is older than the clinic's 90 days by the time the tip is due.
+    Intake.objects.filter(client=session.client).update(created_at=datetime(2026, 6, 1, tzinfo=UTC))
+
+    assert dispatch_at(london_10(date(2026, 12, 8))) == []
+    first = messages_of(session, kind=Kind.TIP)[0]
+    assert first.status == Status.SKIPPED
+    assert first.last_error == "No current intake: no self-care tips."
+
+
+# --- What every tip carries, whatever the admin writes --------------------------------------------
+
+
+def test_every_tip_variant_carries_the_safety_net_and_stop_rule(clinic, client_user):
+    tips = list(Tip.objects.all())
+    assert [tip.day for tip in tips] == [1, 3, 5, 7]
+
+    for tip in tips:
+        for variant in Variant:
+            message = Message(kind=Kind.TIP, recipient=client_user, tip=tip, dedupe_key=f"tip:0:{tip.day}")
+            email = tip_email(message, clinic=clinic, variant=variant)
+            html = email.alternatives[0][0]
+            variant_text = getattr(tip, f"{variant}_text")
+            expected = [
+                variant_text.split("\n\n")[0],
+                tip.stop_rule,
+                STOP_SIGNS,
+                *(paragraph.format(emergency_number="999") for paragraph in SAFETY_NET),
+            ]
+            for paragraph in expected:
+                assert paragraph in email.body, (tip.day, variant, paragraph)
+                assert escape(paragraph) in html, (tip.day, variant, paragraph)
+
+
+def test_an_admin_edit_cannot_drop_the_safety_net_or_the_stop_signs(session):
     Tip.objects.filter(day=1).update(
-        title="Loosen up", body_text="Edited advice.", body_html="<p>Edited advice.</p>"
+        standard_text="Just stretch.", stop_rule="Stop if it hurts.", sources="Our own words."
     )
 
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    email = first_tip()
 
-    assert "Loosen up" in email.body and "Edited advice." in email.body
-    assert "<p>Edited advice.</p>" in email.alternatives[0][0]
+    assert "Just stretch." in email.body
+    assert f"When to stop: Stop if it hurts. {STOP_SIGNS}" in email.body
+    assert "Go to A&E or call 999 if you get: sciatica in both legs" in email.body
+
+
+def test_the_safety_net_gives_the_clinics_own_emergency_number(session, clinic):
+    clinic.emergency_number = "112"
+    clinic.save()
+
+    email = first_tip()
+
+    assert "Go to A&E or call 112 if you get" in email.body
+    assert "call 999" not in email.body
+
+
+def test_tip_texts_are_the_admins_to_edit_and_reach_the_html_safely(session):
+    Tip.objects.filter(day=1).update(
+        title="Loosen up", standard_text="Edited <b>advice</b>.\n\nA second paragraph."
+    )
+
+    email = first_tip()
+    html = email.alternatives[0][0]
+
+    assert "Loosen up" in email.body and "Edited <b>advice</b>." in email.body
+    assert "<p>Edited &lt;b&gt;advice&lt;/b&gt;.</p>" in html
+    assert "<p>A second paragraph.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("variant", "defers_to"),
+    [(Variant.PREGNANCY, "midwife"), (Variant.AFTER_SURGERY, "surg")],
+)
+def test_every_seeded_tip_for_pregnancy_or_after_surgery_defers_to_the_midwife_or_surgeon(variant, defers_to):
+    for tip in Tip.objects.all():
+        assert defers_to in getattr(tip, f"{variant}_text"), tip.day
+
+
+def test_every_seeded_tip_notes_its_sources_and_what_is_general_knowledge():
+    for tip in Tip.objects.all():
+        assert "_" in tip.sources and ".txt" in tip.sources, tip.day  # an article, by its file
+        assert "General knowledge" in tip.sources, tip.day
+
+
+def test_the_clinical_lead_reviews_each_tip_with_its_variants_and_sources_in_the_admin(admin_client):
+    tip = Tip.objects.get(day=3)
+
+    page = admin_client.get(reverse("admin:notifications_tip_change", args=[tip.pk])).content.decode()
+
+    for field in (
+        "standard_text",
+        "gentle_text",
+        "pregnancy_text",
+        "after_surgery_text",
+        "stop_rule",
+        "sources",
+    ):
+        assert f'name="{field}"' in page
+    assert escape(STOP_SIGNS) in page  # what every email adds, whatever is written here
+    assert "000_3ae7275ab9cd15df.txt" in page
+
+
+# --- Unsubscribing ----------------------------------------------------------------------------
 
 
 def test_a_tip_email_has_a_working_one_click_unsubscribe(session):
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    email = first_tip()
     link = email.extra_headers["List-Unsubscribe"].strip("<>")
 
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -205,7 +452,7 @@ def test_a_tip_email_has_a_working_one_click_unsubscribe(session):
 
 
 def test_an_unsubscribed_client_gets_no_tips_after_their_next_session(session, client, therapist, service):
-    (email,) = dispatch_at(london_10(date(2026, 12, 8)))
+    email = first_tip()
     client.post(email.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000"))
     later = book(
         session.client, therapist, service, start=datetime(2026, 12, 15, 10, 0, tzinfo=UTC), now=AFTER_SESSION

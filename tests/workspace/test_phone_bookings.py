@@ -155,7 +155,9 @@ def test_a_new_red_flag_at_phone_booking_refuses_it_and_is_recorded(as_desk, ser
     page = text(response)
     assert "Red flag: do not treat (emergency)" in page
     assert "Go to A&E now" in page
-    assert page.count("Confirm the booking") == 1  # the title only: no form under the "please don't book" alert
+    assert (
+        page.count("Confirm the booking") == 1
+    )  # the title only: no form under the "please don't book" alert
 
 
 def test_the_desk_is_not_asked_the_recheck_for_a_blocked_client(as_desk, service, therapist):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from bookings.availability import Slot, free_slots
+from bookings.cautions import booking_refusal_for_staff, caution_limits
 from bookings.forms import (
     ANYONE,
     BookingConfirmForm,
@@ -26,6 +27,7 @@ from bookings.screening import client_standing, intake_record
 from bookings.selectors import clinic_get
 from bookings.services import (
     BookingError,
+    CautionRuledOut,
     IntakeRequired,
     SlotUnavailable,
     appointment_book,
@@ -39,7 +41,7 @@ from intake.forms import IntakeForm, recheck_answers, recheck_form_for
 from intake.selectors import standing_advice
 
 from ..access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
-from ..forms import ClientForm
+from ..forms import CautionOverrideForm, ClientForm
 from ..services import client_find_or_create
 from . import clinic_today
 
@@ -124,6 +126,7 @@ def client_book(request: HttpRequest, client_id: int) -> HttpResponse:
 
         query = {"service": service.pk, "therapist": therapist.pk if therapist else ANYONE}
         context |= _day_of_slots(clinic, form, service, therapist, day, slot_url, query)
+        context["caution_ruled_out"] = _caution_ruled_out(client, service, therapist)
     return render(request, "workspace/client_book.html", context)
 
 
@@ -149,8 +152,13 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
     except IntakeRequired as error:
         context |= {"intake_refusal": error.message, "refused_outcome": error.outcome}
         return render(request, "workspace/client_book_confirm.html", context)
+    override_form = None
+    if chosen and (ruled_out := _caution_ruled_out(client, chosen["service"], chosen["therapist"])):
+        override_form = CautionOverrideForm(request.POST if request.method == "POST" else None)
+        context |= {"caution_ruled_out": ruled_out, "override_form": override_form}
     recheck_ready = red_flag_form is None or red_flag_form.is_valid()
-    if request.method == "POST" and chosen and recheck_ready:
+    override_ready = override_form is None or override_form.is_valid()
+    if request.method == "POST" and chosen and recheck_ready and override_ready:
         try:
             booked = appointment_book(
                 client=client,
@@ -159,6 +167,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
                 start=chosen["start"],
                 booked_by=request.user,  # type: ignore[arg-type]
                 red_flags=recheck_answers(red_flag_form),
+                caution_override=_override_reason(override_form),
             )
         except IntakeRequired as error:
             context |= {
@@ -183,6 +192,11 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
                     )
                 ),
             )
+        except CautionRuledOut as error:
+            context |= {
+                "caution_ruled_out": error.for_staff,
+                "override_form": override_form or CautionOverrideForm(),
+            }
         except BookingError as error:
             context["refusal"] = error.message
         else:
@@ -218,7 +232,13 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     }
     if choice is not None and choice.is_valid():
         context["confirming"] = choice.cleaned_data
-        if request.method == "GET" or not (red_flag_form is None or red_flag_form.is_valid()):
+        override_form = None
+        if ruled_out := _caution_ruled_out(found.client, service, choice.cleaned_data["therapist"]):
+            override_form = CautionOverrideForm(request.POST if request.method == "POST" else None)
+            context |= {"caution_ruled_out": ruled_out, "override_form": override_form}
+        recheck_ready = red_flag_form is None or red_flag_form.is_valid()
+        override_ready = override_form is None or override_form.is_valid()
+        if request.method == "GET" or not (recheck_ready and override_ready):
             return render(request, "workspace/appointment_move.html", context)
         try:
             moved = appointment_reschedule(
@@ -227,6 +247,7 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 therapist=choice.cleaned_data["therapist"],
                 by=request.user,  # type: ignore[arg-type]
                 red_flags=recheck_answers(red_flag_form),
+                caution_override=_override_reason(override_form),
             )
         except SlotUnavailable as error:
             context |= {"refusal": error.message, "confirming": None}
@@ -234,6 +255,8 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             return render(request, "workspace/appointment_move.html", context)
         except IntakeRequired as error:
             context |= {"refusal": error.message, "confirming": None, **_intake_status(found.client, clinic)}
+        except CautionRuledOut as error:  # the desk's words: its message names the client's condition
+            context |= {"refusal": error.for_staff, "confirming": None}
         except BookingError as error:
             context |= {"refusal": error.message, "confirming": None}
         else:
@@ -274,6 +297,16 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         )
         return redirect("workspace:client", client_id=found.client_id)
     return render(request, "workspace/appointment_cancel.html", {"appointment": found})
+
+
+def _caution_ruled_out(client: User, service: Service, therapist: Therapist | None) -> str:
+    """What the client's cautions rule out of this booking online, in words for the desk ("" if nothing)."""
+    limits = caution_limits(client_standing(client).codes)
+    return booking_refusal_for_staff(limits, service=service, therapist=therapist)
+
+
+def _override_reason(override_form: CautionOverrideForm | None) -> str:
+    return override_form.cleaned_data["caution_override"] if override_form is not None else ""
 
 
 def _intake_status(client: User, clinic: Clinic) -> dict[str, object]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin
+from bookings.cautions import caution_limits
 from bookings.models import Appointment, Therapist
 from bookings.screening import client_standing
 from bookings.selectors import clinic_get
@@ -39,6 +40,7 @@ from ..forms import ClientSearchForm, DayForm, SessionNoteForm
 from ..models import AccessRecord, SessionNote
 from ..services import access_record, session_note_refusal, session_note_save
 from . import clinic_today
+from .pre_visit import pre_visit_context
 
 CLIENTS_LISTED = 50
 
@@ -83,6 +85,9 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "next_week_url": day_url(day + timedelta(days=7)),
             "today_url": day_url(clinic_today(clinic)),
             "is_today": day == clinic_today(clinic),
+            "notifications": selectors.therapist_notifications_unread(request.user)  # type: ignore[arg-type]
+            if therapist == therapist_of(request.user)
+            else [],
         }
     return render(request, "workspace/agenda.html", context)
 
@@ -95,7 +100,10 @@ def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     form = None
     if can_write_session_note(request.user, found):
         intake = intake_latest(found.client)
-        form = SessionNoteForm(request.POST or None, initial=SessionNoteForm.initial_for(note, intake))
+        limits = caution_limits(client_standing(found.client).codes)
+        form = SessionNoteForm(
+            request.POST or None, initial=SessionNoteForm.initial_for(note, intake, limits=limits)
+        )
     if request.method == "POST":
         if form is None:
             raise Http404  # only the appointment's therapist writes its note
@@ -194,6 +202,7 @@ def _appointment_context(
         "keeps_schedule": keeps_schedule(request.user),
         "is_booked": found.status == Appointment.Status.BOOKED,
     }
+    context |= pre_visit_context(request, found, standing=standing, now=now)
     if clinical:
         context["earlier_notes"] = [
             each

@@ -43,6 +43,17 @@ SERVICES = [
     ),
 ]
 
+# Which services clients on blood thinners or with osteoporosis are not offered online
+# (bookings.cautions): firm and deep.
+PRESSURES = {
+    "Deep tissue massage": Service.Pressure.DEEP,
+    "Trigger point therapy": Service.Pressure.FIRM,
+    "Myofascial release": Service.Pressure.GENTLE,
+    "Swedish massage": Service.Pressure.GENTLE,
+    "Piriformis / medical massage": Service.Pressure.FIRM,
+}
+PREGNANCY_TRAINED = {"lena@clinic.example"}
+
 THERAPISTS = [
     (
         "maya@clinic.example",
@@ -92,6 +103,7 @@ class Command(BaseCommand):
                 defaults={
                     "price": Decimal(price),
                     "description": description,
+                    "pressure": PRESSURES[name],
                     "buffer_after_minutes": 15,
                     "display_order": order,
                     "is_active": True,
@@ -101,7 +113,13 @@ class Command(BaseCommand):
         for order, (email, first, last, bio, offers) in enumerate(THERAPISTS):
             user = _user(email, first, last)
             therapist, _ = Therapist.objects.update_or_create(
-                user=user, defaults={"bio": bio, "display_order": order, "is_active": True}
+                user=user,
+                defaults={
+                    "bio": bio,
+                    "display_order": order,
+                    "is_active": True,
+                    "pregnancy_trained": email in PREGNANCY_TRAINED,
+                },
             )
             therapist.services.set(_services_for(offers, services))
             therapist.working_hours.all().delete()
