@@ -57,7 +57,20 @@ class UpcomingAppointment:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/home.html", {"services": services_bookable()})
+    context = {"services": services_bookable(), "blocked_advice": _blocked_advice(request, clinic_get())}
+    return render(request, "bookings/home.html", context)
+
+
+def _blocked_advice(request: HttpRequest, clinic: Clinic) -> list[str]:
+    """For a signed-in client with a red flag in force: the advice, instead of ways to book."""
+    if not request.user.is_authenticated:
+        return []
+    standing = client_standing(request.user)  # type: ignore[arg-type]
+    if not standing.blocks_booking:
+        return []
+    return standing_advice(
+        standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+    )
 
 
 @require_GET
@@ -70,6 +83,10 @@ def book(request: HttpRequest) -> HttpResponse:
     clinic = clinic_get()
     today = timezone.localdate(timezone=clinic.tz)
     data = {"therapist": ANYONE, **request.GET.dict()} if request.GET else None
+    blocked_advice = _blocked_advice(request, clinic)
+    if blocked_advice:
+        # No times to pick: the booking would only be refused at the last step.
+        return render(request, "bookings/book.html", {"blocked_advice": blocked_advice})
     limits = caution_limits_of(request.user)
     form = SlotSearchForm(
         data, clinic=clinic, today=today, limits=limits, initial={"therapist": ANYONE, "date": today}

@@ -256,3 +256,25 @@ def test_a_client_with_nothing_booked_who_becomes_blocked_gets_no_email(db, clin
     submit_intake(client_user, saddle_numbness=True)
 
     assert not Message.objects.filter(recipient=client_user, kind=Message.Kind.HEALTH_CHECK).exists()
+
+
+def test_client_pages_for_a_blocked_client_offer_no_booking_or_changes(
+    client, clinic, service, therapist, client_user
+):
+    later = AppointmentFactory(
+        client=client_user, therapist=therapist, service=service, start=NOW + timedelta(days=3)
+    )
+    submit_intake(client_user, known_blood_clot=True)
+    client.force_login(client_user)
+
+    home = client.get("/").content.decode()
+    book = client.get(
+        f"/book/?service={service.pk}&therapist={therapist.pk}&date=2026-12-07"
+    ).content.decode()
+    mine = client.get("/appointments/").content.decode()
+
+    assert "Online booking is paused for you" in home and ">Book<" not in home
+    assert "Online booking is paused for you" in book and "/book/confirm/" not in book
+    assert "check with your doctor" in mine
+    assert f"/appointments/{later.pk}/reschedule/" not in mine
+    assert f"/appointments/{later.pk}/cancel/" not in mine

@@ -253,3 +253,20 @@ def test_a_clients_page_for_the_desk_offers_booking_and_the_intake(as_desk, clie
     assert reverse("workspace:client_intake", args=[client_user.pk]) in html
     assert "pain-series" not in html  # no clinical chart for the desk
     assert "Intake clear" in text(response)
+
+
+def test_the_desk_sees_no_free_times_for_a_blocked_client_only_the_advice_to_read(
+    as_desk, service, therapist
+):
+    blocked = UserFactory()
+    submit_intake(blocked, both_legs=True)
+
+    page = text(
+        as_desk.get(
+            reverse("workspace:client_book", args=[blocked.pk]), {"service": service.pk, "date": "2026-12-07"}
+        )
+    )
+
+    assert "Read this to the caller" in page
+    assert "Go to A&E now" in page
+    assert "client_book_confirm" not in page and "/book/confirm" not in page
