@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
+from .models import Appointment, Clinic, Closure, PreVisitCheck, Service, Therapist, TimeOff, WorkingHours
 from .services import BookingError, appointment_cancel
 
 
@@ -110,3 +110,23 @@ class AppointmentAdmin(admin.ModelAdmin):
             except BookingError as error:
                 self.message_user(request, f"{appointment}: {error.message}", messages.WARNING)
         self.message_user(request, f"Cancelled {cancelled} appointment(s).")
+
+
+@admin.register(PreVisitCheck)
+class PreVisitCheckAdmin(admin.ModelAdmin):
+    """The day-of checks, to look up: each is a record of what the client answered on the day."""
+
+    list_display = ("answered_at", "appointment", "answered_by", "stops_session")
+    list_filter = ("stops_session", "answered_at")
+    date_hierarchy = "answered_at"
+    list_select_related = ("appointment__therapist__user", "appointment__service", "answered_by")
+    readonly_fields = [field.name for field in PreVisitCheck._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PreVisitCheck | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PreVisitCheck | None = None) -> bool:
+        return False

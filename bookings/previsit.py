@@ -66,6 +66,12 @@ def pre_visit_check_record(
             reported["leg_weakness"] = LegWeakness.SEVERE_OR_WORSENING.value
         intake = recheck_record(client=client, report=reported, submitted_by=answered_by, now=now)
         stops_session = intake is not None and client_standing(client, now=now).blocks_booking
+        if stops_session and appointment.status == Appointment.Status.BOOKED:
+            # Already started, so screening did not release it: it will not take place.
+            appointment.status = Appointment.Status.CANCELLED
+            appointment.cancelled_at = now
+            appointment.cancellation_reason = Appointment.CancellationReason.HEALTH_CHECK
+            appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
         return PreVisitCheck.objects.create(
             appointment=appointment,
             answers=dict(report),  # as answered; what was recorded from them is on `intake`

@@ -434,3 +434,13 @@ def test_rescheduling_with_a_new_red_flag_is_forbidden_and_keeps_the_time(client
     appointment.refresh_from_db()
     assert appointment.start == datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     assert appointment.cancellation_reason == Appointment.CancellationReason.HEALTH_CHECK
+
+
+def test_the_openapi_schema_documents_the_recheck_as_required_with_an_example(anonymous_api):
+    schema = anonymous_api.get("/openapi.json").json()["components"]["schemas"]
+
+    assert "red_flags" in schema["AppointmentIn"]["required"]
+    assert "red_flags" in schema["RescheduleIn"]["required"]
+    recheck = schema["RecheckIn"]
+    assert set(recheck["required"]) == set(nothing_new())
+    assert set(recheck["examples"][0]) == set(nothing_new())

@@ -172,9 +172,8 @@ def test_a_new_red_flag_on_the_day_stops_the_session_and_records_an_intake(clien
         assert client.get(check_url(monday)).status_code == 404  # the appointment is off
 
 
-def test_a_new_red_flag_after_the_start_still_stops_the_session(monday, therapist):
-    # Asked by the therapist once the client is in the room: the appointment has started, so
-    # it stays booked, but it can't be marked completed.
+def test_a_new_red_flag_after_the_start_stops_the_session_and_calls_it_off(monday, therapist):
+    # Asked by the therapist once the client is in the room: the session will not take place.
     check = answer_pre_visit_check(
         monday,
         at=MONDAY_10 + timedelta(minutes=2),
@@ -183,11 +182,13 @@ def test_a_new_red_flag_after_the_start_still_stops_the_session(monday, therapis
     )
 
     assert check.stops_session
-    with pytest.raises(BookingRefused, match="don't treat"):
-        appointment_record_attendance(
-            appointment=monday, status="completed", by=therapist.user, now=AFTER_SESSION
-        )
-    appointment_record_attendance(appointment=monday, status="no_show", by=therapist.user, now=AFTER_SESSION)
+    monday.refresh_from_db()
+    assert (monday.status, monday.cancellation_reason) == ("cancelled", "health_check")
+    for status in ("completed", "no_show"):
+        with pytest.raises(BookingRefused):
+            appointment_record_attendance(
+                appointment=monday, status=status, by=therapist.user, now=AFTER_SESSION
+            )
 
 
 def test_session_cannot_be_marked_completed_without_the_pre_visit_check(

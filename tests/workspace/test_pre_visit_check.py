@@ -100,7 +100,9 @@ def test_a_yes_stops_the_session_shows_the_advice_and_offers_no_completed(as_the
     assert "Go to A&E now or call 999" in text(page)
     assert "something new that stops the session." in text(page)
     assert "Mark completed" not in text(page)
-    assert "Mark no-show" in text(page)
+    assert "Mark no-show" not in text(page)  # the session is called off, not missed
+    today.refresh_from_db()
+    assert (today.status, today.cancellation_reason) == ("cancelled", "health_check")
 
 
 def test_c7_client_is_asked_whether_the_weakness_is_worse(as_therapist, today, client_user):
