@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .errors import BookingError
 from .models import Appointment, Clinic, Closure, PreVisitCheck, Service, Therapist, TimeOff, WorkingHours
-from .services import BookingError, appointment_cancel
+from .services import appointment_cancel
 
 
 @admin.register(Clinic)

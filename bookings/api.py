@@ -19,6 +19,7 @@ from accounts.models import User
 
 from .availability import Slot, free_slots
 from .cautions import caution_limits_of, slots_allowed
+from .errors import BookingError, BookingRefused, CancellationWindowClosed, IntakeRequired, SlotUnavailable
 from .models import Appointment, Service, Therapist
 from .schemas import (
     AppointmentIn,
@@ -33,16 +34,7 @@ from .schemas import (
     TherapistOut,
 )
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
-from .services import (
-    BookingError,
-    BookingRefused,
-    CancellationWindowClosed,
-    IntakeRequired,
-    SlotUnavailable,
-    appointment_book,
-    appointment_cancel,
-    appointment_reschedule,
-)
+from .services import appointment_book, appointment_cancel, appointment_reschedule
 
 router = Router(tags=["catalogue"])
 # django_auth runs Django's CSRF check on unsafe methods before it looks at the session.

@@ -242,7 +242,7 @@ class PreVisitCheck(models.Model):
     """
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="pre_visit_checks")
-    answers = models.JSONField()  # the re-check's answers (intake.triage.RECHECK_KEYS)
+    answers = models.JSONField()  # the re-check's answers (intake.recheck.RECHECK_KEYS)
     weakness_worse = models.BooleanField(null=True, blank=True)  # asked only of a C7 client
     # The intake recorded because of a "yes"; null when nothing new was reported.
     intake = models.ForeignKey(

@@ -39,7 +39,7 @@ def pre_visit_check_record(
 ) -> PreVisitCheck:
     """Store the day-of check for a booked appointment, on its day; raise ValidationError otherwise.
 
-    `report` is the re-check (intake.triage.RECHECK_KEYS); `weakness_worse` is required for a
+    `report` is the re-check (intake.recheck.RECHECK_KEYS); `weakness_worse` is required for a
     client with mild, stable leg weakness (C7) and ignored for anyone else. Weakness that is
     worse is reported as severe or getting worse (E3). Anything new becomes a new intake, and if
     it leaves the client blocked the check stops the session (and bookings.screening releases

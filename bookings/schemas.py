@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut
 from bookings.models import Therapist
-from intake.triage import RECHECK_KEYS
+from intake.recheck import RECHECK_KEYS
 
 MAX_AVAILABILITY_DAYS = 62
 

@@ -1,4 +1,4 @@
-"""A client's health screening and what it does to their appointments.
+"""A client's health screening and what it does to their bookings: the gate and the re-check.
 
 Every path that records an intake for a client (the intake pages, the API, the front desk's
 phone intake, the re-check at booking and on the day, and the questions asked again when staff
@@ -11,16 +11,18 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from intake.models import Clearance, Intake
-from intake.selectors import Standing, intake_latest, intake_standing
+from intake.selectors import Standing, intake_latest, intake_standing, recheck_due, standing_advice
 from intake.services import clearance_record, intake_recheck, intake_submit
 from notifications import outbox
 
-from .models import Appointment
+from .errors import BookingRefused, IntakeRequired, RecheckRequired
+from .models import Appointment, Clinic
 from .selectors import clinic_get
 
 
@@ -122,3 +124,54 @@ def _release_if_blocked(*, client: User, intake: Intake, now: datetime) -> None:
         appointment.cancellation_reason = Appointment.CancellationReason.HEALTH_CHECK
         appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     outbox.client_blocked(client, intake=intake, released=upcoming, now=now)
+
+
+def recheck_before_booking(
+    *, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime
+) -> None:
+    """The re-check before booking or moving: required unless the client just filled the intake.
+
+    Committed on its own, before the booking: a new red flag stays on record (and releases the
+    client's appointments) even though it is about to refuse the booking.
+    """
+    if red_flags is None:
+        if recheck_due(client, now=now):
+            raise RecheckRequired("Please answer the health check questions before booking.")
+        return
+    try:
+        recheck_record(client=client, report=red_flags, submitted_by=by, now=now)
+    except ValidationError as error:
+        raise BookingRefused(" ".join(error.messages)) from error
+
+
+def intake_gate_check(
+    *, client: User, clinic: Clinic | None = None, now: datetime | None = None, at: datetime | None = None
+) -> None:
+    """Raise IntakeRequired unless the outcome in force lets the client book.
+
+    A red flag on record blocks until staff lift it, whatever the client answered since. With
+    `at` (an appointment's start), the intake must still be current on that day. Booking and
+    moving call this inside their transaction; pages call it before they show times.
+    """
+    clinic = clinic or clinic_get()
+    now = now or timezone.now()
+    standing = client_standing(client, now=now)
+    if standing.blocks_booking:
+        advice = standing_advice(
+            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+        )
+        raise IntakeRequired(" ".join(advice), outcome=standing.outcome)
+    if standing.newest is None:
+        raise IntakeRequired("Please fill in the health questionnaire before booking.", outcome=None)
+    if standing.outcome is None:
+        raise IntakeRequired(
+            f"Your health questionnaire is more than {clinic.intake_valid_days} days old. "
+            "Please fill it in again before booking.",
+            outcome=None,
+        )
+    if at is not None and not standing.is_current_at(at):
+        raise IntakeRequired(
+            f"Your health questionnaire will be more than {clinic.intake_valid_days} days old on the "
+            "day of this appointment. Please fill it in again before booking.",
+            outcome=None,
+        )

@@ -11,77 +11,30 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
-from intake.selectors import Standing, recheck_due, standing_advice
+from intake.selectors import Standing
 from intake.triage import Outcome
 from notifications import outbox
 
-from .availability import Slot, free_slots, local_datetime
+from .availability import free_slots, local_datetime
 from .cautions import booking_refusal, booking_refusal_for_staff, caution_limits
+from .errors import (
+    BookingRefused,
+    CancellationWindowClosed,
+    CautionRuledOut,
+    SlotUnavailable,
+)
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
 from .previsit import session_completion_refusal
-from .screening import client_standing, recheck_record
+from .screening import client_standing, intake_gate_check, recheck_before_booking
 from .selectors import clinic_get
 
 ALTERNATIVES_SHOWN = 5
 ALTERNATIVES_SEARCH_DAYS = 7
-
-
-class BookingError(Exception):
-    """A booking, move or cancellation that the clinic's rules refuse; `message` is for the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class BookingRefused(BookingError):
-    """The request itself is not bookable (past, off the grid, outside hours...)."""
-
-
-class SlotUnavailable(BookingError):
-    """Someone else holds the time; `alternatives` are free slots nearby."""
-
-    def __init__(self, message: str, alternatives: list[Slot]):
-        super().__init__(message)
-        self.alternatives = alternatives
-
-
-class RecheckRequired(BookingRefused):
-    """The re-check ("since your intake, have you had any of these?") must be answered first."""
-
-
-class CautionRuledOut(BookingRefused):
-    """The client's cautions rule out this service or therapist online (bookings.cautions).
-
-    `message` tells the client why, in their words; `for_staff` says what is ruled out without
-    naming the condition, for the front desk, who may book it anyway with a reason.
-    """
-
-    def __init__(self, message: str, for_staff: str):
-        super().__init__(message)
-        self.for_staff = for_staff
-
-
-class CancellationWindowClosed(BookingError):
-    """Too close to the appointment to change it online."""
-
-
-class IntakeRequired(BookingError):
-    """The sciatica intake gate refuses: no current intake (`outcome` None) or a red flag.
-
-    `outcome` is "EMERGENCY" or "SEE_DOCTOR" when a red flag blocks booking; the message is
-    then the client's advice (see a doctor, urgently where the rules say so).
-    """
-
-    def __init__(self, message: str, outcome: str | None):
-        super().__init__(message)
-        self.outcome = outcome
 
 
 def appointment_book(
@@ -97,7 +50,7 @@ def appointment_book(
 ) -> Appointment:
     """Book `service` with `therapist` at `start` for `client`, or raise a BookingError.
 
-    `red_flags` are the client's answers to the re-check (intake.triage.RECHECK_KEYS); None
+    `red_flags` are the client's answers to the re-check (intake.recheck.RECHECK_KEYS); None
     only when no re-check is due (a full intake in the last 12 hours), else RecheckRequired.
     The gate runs first, so a blocked client is never asked; a new red flag is recorded (and
     releases the client's appointments) even though it then refuses the booking.
@@ -109,7 +62,7 @@ def appointment_book(
     now = now or timezone.now()
     clinic = clinic_get()
     intake_gate_check(client=client, clinic=clinic, now=now)
-    _recheck(client=client, red_flags=red_flags, by=booked_by, now=now)
+    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now)
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
@@ -164,7 +117,7 @@ def appointment_reschedule(
     therapist = therapist or appointment.therapist
     clinic = clinic_get()
     intake_gate_check(client=appointment.client, clinic=clinic, now=now)
-    _recheck(client=appointment.client, red_flags=red_flags, by=by, now=now)
+    recheck_before_booking(client=appointment.client, red_flags=red_flags, by=by, now=now)
     try:
         with transaction.atomic():
             _lock(client=appointment.client, therapist=therapist)
@@ -256,52 +209,6 @@ def _lock(*, client: User, therapist: Therapist) -> None:
     # Always client first, then therapist: a fixed order cannot deadlock.
     get_user_model().objects.select_for_update().filter(pk=client.pk).first()
     Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
-
-
-def _recheck(*, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime) -> None:
-    # Committed on its own, before the booking: a new red flag stays on record even though
-    # it is about to refuse the booking.
-    if red_flags is None:
-        if recheck_due(client, now=now):
-            raise RecheckRequired("Please answer the health check questions before booking.")
-        return
-    try:
-        recheck_record(client=client, report=red_flags, submitted_by=by, now=now)
-    except ValidationError as error:
-        raise BookingRefused(" ".join(error.messages)) from error
-
-
-def intake_gate_check(
-    *, client: User, clinic: Clinic | None = None, now: datetime | None = None, at: datetime | None = None
-) -> None:
-    """Raise IntakeRequired unless the outcome in force lets the client book.
-
-    A red flag on record blocks until staff lift it, whatever the client answered since. With
-    `at` (an appointment's start), the intake must still be current on that day. Booking and
-    moving call this inside their transaction; pages call it before they show times.
-    """
-    clinic = clinic or clinic_get()
-    now = now or timezone.now()
-    standing = client_standing(client, now=now)
-    if standing.blocks_booking:
-        advice = standing_advice(
-            standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
-        )
-        raise IntakeRequired(" ".join(advice), outcome=standing.outcome)
-    if standing.newest is None:
-        raise IntakeRequired("Please fill in the health questionnaire before booking.", outcome=None)
-    if standing.outcome is None:
-        raise IntakeRequired(
-            f"Your health questionnaire is more than {clinic.intake_valid_days} days old. "
-            "Please fill it in again before booking.",
-            outcome=None,
-        )
-    if at is not None and not standing.is_current_at(at):
-        raise IntakeRequired(
-            f"Your health questionnaire will be more than {clinic.intake_valid_days} days old on the "
-            "day of this appointment. Please fill it in again before booking.",
-            outcome=None,
-        )
 
 
 def _caution_check(

@@ -28,6 +28,7 @@ from .cautions import (
     services_ruled_out,
     slots_allowed,
 )
+from .errors import BookingError, IntakeRequired, SlotUnavailable
 from .forms import ANYONE, BookingConfirmForm, DaySearchForm, PreVisitCheckForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
 from .previsit import (
@@ -37,9 +38,8 @@ from .previsit import (
     pre_visit_check_opens_at,
     pre_visit_check_record,
 )
-from .screening import client_standing
+from .screening import client_standing, intake_gate_check
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
-from .services import BookingError, IntakeRequired, SlotUnavailable
 from .slot_pages import move_forms, slot_buttons, when_text
 
 
@@ -126,7 +126,7 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
     if not chosen:
         return render(request, "bookings/book_confirm.html", context)
     try:
-        services.intake_gate_check(client=request.user)
+        intake_gate_check(client=request.user)
         # Said before the questions are asked: booking would refuse it after them.
         ruled_out = booking_refusal(
             caution_limits_of(request.user),
@@ -258,7 +258,7 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
         return f"{reschedule_url}?{urlencode(query, safe=':')}"
 
     try:
-        services.intake_gate_check(client=request.user)
+        intake_gate_check(client=request.user)
     except IntakeRequired as error:
         return _to_intake(error, come_back_to=reschedule_url)
     red_flag_form = recheck_form_for(request.user, request.POST if request.method == "POST" else None)

@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 from accounts.api import router as accounts_router
 from bookings.api import appointments_router, refusal_response
 from bookings.api import router as bookings_router
-from bookings.services import BookingError
+from bookings.errors import BookingError
 
 
 class ClinicAPI(NinjaAPI):

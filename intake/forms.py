@@ -18,16 +18,10 @@ from accounts.models import User
 from clinic.forms import ServiceErrorsMixin
 
 from .models import Clearance, Intake
+from .recheck import RECHECK_KEYS, RECHECK_LEG_WEAKNESS_CHOICES, RECHECK_QUESTIONS
 from .selectors import recheck_due
 from .services import DETAIL_FIELDS
-from .triage import (
-    LEG_WEAKNESS_CHOICES,
-    QUESTIONS,
-    RECHECK_KEYS,
-    RECHECK_LEG_WEAKNESS_CHOICES,
-    RECHECK_QUESTIONS,
-    YES_NO_KEYS,
-)
+from .triage import LEG_WEAKNESS_CHOICES, QUESTIONS, YES_NO_KEYS
 from .validation import RANGES
 
 YES, NO = "yes", "no"
@@ -224,9 +218,9 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
 
 
 class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
-    """The re-check before each booking or move, one required question per triage.RECHECK_KEYS.
+    """The re-check before each booking or move, one required question per recheck.RECHECK_KEYS.
 
-    Worded "since your intake, have you had any of these?" (triage.RECHECK_QUESTIONS), so a
+    Worded "since your intake, have you had any of these?" (recheck.RECHECK_QUESTIONS), so a
     "no" means "nothing new". Render it inside the page's form with
     ``{% include "intake/_red_flag_check.html" %}``; pass ``cleaned_red_flags()`` to
     bookings.services as ``red_flags=``.
@@ -279,7 +273,7 @@ class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
     def cleaned_red_flags(self) -> dict[str, object]:
-        """The re-check keyed as in triage.RECHECK_KEYS: yes/no as booleans, leg_weakness as a string."""
+        """The re-check keyed as in recheck.RECHECK_KEYS: yes/no as booleans, leg_weakness as a string."""
         return {key: self.cleaned_data[key] for key in RECHECK_KEYS}
 
 

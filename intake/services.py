@@ -17,8 +17,9 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Clearance, Intake
+from .recheck import recheck_assess
 from .selectors import BLOCKING, intake_is_lifted, lifted_codes
-from .triage import Assessment, assess, recheck_assess
+from .triage import Assessment, assess
 from .validation import answer_errors, as_answers, recheck_errors
 
 DETAIL_FIELDS = (

@@ -5,7 +5,8 @@ Spec §4.1: every key is required; age 0 to 120, pain 0 to 10, weeks 0 or more.
 
 from collections.abc import Iterable, Mapping
 
-from .triage import QUESTIONS, RECHECK_KEYS, YES_NO_KEYS, Answers, LegWeakness
+from .recheck import RECHECK_KEYS
+from .triage import QUESTIONS, YES_NO_KEYS, Answers, LegWeakness
 
 RANGES = {
     "age": (0, 120),
@@ -21,7 +22,7 @@ def answer_errors(raw: Mapping[str, object]) -> dict[str, str]:
 
 
 def recheck_errors(raw: Mapping[str, object]) -> dict[str, str]:
-    """The same checks for the re-check: exactly the keys of triage.RECHECK_KEYS."""
+    """The same checks for the re-check: exactly the keys of recheck.RECHECK_KEYS."""
     return _errors(raw, RECHECK_KEYS, what="re-check questions")
 
 

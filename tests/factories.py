@@ -127,7 +127,7 @@ def submit_intake(client, *, at=None, **overrides):
 
 def nothing_new(**overrides):
     """A re-check ("since your intake, have you had any of these?") that reports nothing new."""
-    from intake.triage import RECHECK_KEYS
+    from intake.recheck import RECHECK_KEYS
 
     report = {key: False for key in RECHECK_KEYS}
     report |= {"leg_weakness": "none", "recent_surgery_weeks": None, "pain_score": 3}
@@ -137,7 +137,7 @@ def nothing_new(**overrides):
 
 def recheck_form_data(prefix="", **overrides):
     """The re-check form's POST data reporting nothing new, with overrides ("yes"/"no" strings)."""
-    from intake.triage import RECHECK_KEYS
+    from intake.recheck import RECHECK_KEYS
 
     data = {key: "no" for key in RECHECK_KEYS if key != "recent_surgery_weeks"}
     data |= {"leg_weakness": "none", "recent_surgery": "no", "recent_surgery_weeks": "", "pain_score": "3"}

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bookings.api import refusal_response
+from bookings.errors import BookingError
 from bookings.models import Appointment
-from bookings.services import BookingError
 from tests.factories import (
     AppointmentFactory,
     ServiceFactory,

@@ -4,11 +4,9 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection
 
+from bookings.errors import BookingRefused, CancellationWindowClosed, SlotUnavailable
 from bookings.models import Appointment, Closure, TimeOff
 from bookings.services import (
-    BookingRefused,
-    CancellationWindowClosed,
-    SlotUnavailable,
     appointment_book,
     appointment_cancel,
     appointment_record_attendance,

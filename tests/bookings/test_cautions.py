@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from bookings.errors import CautionRuledOut
 from bookings.models import Appointment, Service
-from bookings.services import CautionRuledOut, appointment_book, appointment_reschedule
+from bookings.services import appointment_book, appointment_reschedule
 from tests.factories import ServiceFactory, TherapistFactory, UserFactory, nothing_new, submit_intake
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # a Friday; London is on UTC in December

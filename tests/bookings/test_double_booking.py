@@ -5,8 +5,9 @@ import pytest
 import time_machine
 from django.db import connection
 
+from bookings.errors import SlotUnavailable
 from bookings.models import Appointment
-from bookings.services import SlotUnavailable, appointment_book
+from bookings.services import appointment_book
 from tests.factories import UserFactory, submit_intake
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)

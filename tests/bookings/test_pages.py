@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings.models import Appointment
-from intake.triage import RECHECK_QUESTIONS
+from intake.recheck import RECHECK_QUESTIONS
 from tests.factories import (
     AppointmentFactory,
     ServiceFactory,

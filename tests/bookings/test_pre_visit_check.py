@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from bookings.errors import BookingRefused
 from bookings.models import Appointment, PreVisitCheck
 from bookings.previsit import PRE_VISIT_TOKEN_SALT, pre_visit_check_for, pre_visit_token
-from bookings.services import BookingRefused, appointment_book, appointment_record_attendance
+from bookings.services import appointment_book, appointment_record_attendance
 from intake.models import Intake
-from intake.triage import RECHECK_QUESTIONS
+from intake.recheck import RECHECK_QUESTIONS
 from notifications.dispatch import messages_dispatch_due
 from tests.factories import (
     AppointmentFactory,

@@ -4,9 +4,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from bookings.errors import IntakeRequired
 from bookings.models import Appointment
 from bookings.screening import block_lift
-from bookings.services import IntakeRequired, appointment_book, appointment_reschedule
+from bookings.services import appointment_book, appointment_reschedule
 from intake.models import Intake
 from intake.services import intake_submit
 from tests.factories import UserFactory, clear_answers, nothing_new, submit_intake

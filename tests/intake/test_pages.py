@@ -13,7 +13,8 @@ from bookings.screening import block_lift
 from bookings.services import appointment_book
 from intake.forms import RedFlagCheckForm
 from intake.models import Clearance, Intake
-from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, RECHECK_QUESTIONS, SAFETY_NET
+from intake.recheck import RECHECK_QUESTIONS
+from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, SAFETY_NET
 from tests.factories import (
     AppointmentFactory,
     UserFactory,

@@ -5,7 +5,8 @@ import time_machine
 from django.db import IntegrityError, transaction
 from icalendar import Calendar
 
-from bookings.services import SlotUnavailable, appointment_cancel, appointment_reschedule
+from bookings.errors import SlotUnavailable
+from bookings.services import appointment_cancel, appointment_reschedule
 from notifications.models import Message, MessagingSettings
 from tests.factories import AppointmentFactory, UserFactory, nothing_new, submit_intake
 

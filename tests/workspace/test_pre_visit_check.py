@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from bookings.models import Appointment, PreVisitCheck
-from intake.triage import RECHECK_QUESTIONS
+from intake.recheck import RECHECK_QUESTIONS
 from tests.factories import AppointmentFactory, answer_pre_visit_check, recheck_form_data, submit_intake
 
 from .data import NOW

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from bookings.availability import Slot, free_slots
 from bookings.cautions import booking_refusal_for_staff, caution_limits
+from bookings.errors import BookingError, CautionRuledOut, IntakeRequired, SlotUnavailable
 from bookings.forms import (
     ANYONE,
     BookingConfirmForm,
@@ -23,18 +24,9 @@ from bookings.forms import (
     start_param,
 )
 from bookings.models import Clinic, Service, Therapist
-from bookings.screening import client_standing, intake_record
+from bookings.screening import client_standing, intake_gate_check, intake_record
 from bookings.selectors import clinic_get
-from bookings.services import (
-    BookingError,
-    CautionRuledOut,
-    IntakeRequired,
-    SlotUnavailable,
-    appointment_book,
-    appointment_cancel,
-    appointment_reschedule,
-    intake_gate_check,
-)
+from bookings.services import appointment_book, appointment_cancel, appointment_reschedule
 from bookings.slot_pages import move_forms, slot_buttons, when_text
 from clinic.redirects import safe_next
 from intake.forms import IntakeForm, recheck_answers, recheck_form_for

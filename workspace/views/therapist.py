@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.roles import is_clinic_admin
 from bookings.cautions import caution_limits
+from bookings.errors import BookingRefused
 from bookings.models import Appointment, Therapist
 from bookings.screening import client_standing
 from bookings.selectors import clinic_get
-from bookings.services import BookingRefused, appointment_record_attendance
+from bookings.services import appointment_record_attendance
 from clinic.redirects import safe_next
 from intake.selectors import intake_latest
 
