@@ -94,7 +94,41 @@ def _question(key: str) -> Field:
     return _inline_radios(key) if key in YES_NO_KEYS else Field(key)
 
 
-class IntakeForm(ServiceErrorsMixin, forms.Form):
+class SurgeryQuestionMixin(forms.Form):
+    """An operation asks two things, answered one at a time: whether, then how many whole weeks ago."""
+
+    surgery_question = QUESTIONS["recent_surgery_weeks"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["recent_surgery"] = forms.TypedChoiceField(
+            label=self.surgery_question,
+            choices=YES_NO_CHOICES,
+            coerce=_yes_or_no,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please answer yes or no."},
+        )
+        self.fields["recent_surgery_weeks"] = forms.IntegerField(
+            label="How many whole weeks ago?",
+            min_value=RANGES["recent_surgery_weeks"][0],
+            required=False,
+            help_text="Only if you answered yes. 0 if it was less than a week ago.",
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recent_surgery") is False:
+            cleaned["recent_surgery_weeks"] = None
+        elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
+            if "recent_surgery_weeks" not in self.errors:
+                self.add_error(
+                    "recent_surgery_weeks", "Please say how many whole weeks ago the operation was."
+                )
+        return cleaned
+
+
+class IntakeForm(ServiceErrorsMixin, SurgeryQuestionMixin, forms.Form):
     """The sciatica intake: the 20 questions of triage.QUESTIONS, the client's details and consent."""
 
     pain_location = forms.CharField(
@@ -108,21 +142,6 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         choices=WORSE_WITH_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    # QUESTIONS["recent_surgery_weeks"] asks two things; the client answers them one at a time.
-    recent_surgery = forms.TypedChoiceField(
-        label=QUESTIONS["recent_surgery_weeks"],
-        choices=YES_NO_CHOICES,
-        coerce=_yes_or_no,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please answer yes or no."},
-    )
-    recent_surgery_weeks = forms.IntegerField(
-        label="How many whole weeks ago?",
-        min_value=RANGES["recent_surgery_weeks"][0],
-        required=False,
-        help_text="Only if you answered yes. 0 if it was less than a week ago.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     health_history = forms.CharField(
         label="Other health problems, past or present",
@@ -198,17 +217,6 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
             Fieldset("Consent", "consent"),
         )
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        if cleaned.get("recent_surgery") is False:
-            cleaned["recent_surgery_weeks"] = None
-        elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
-            if "recent_surgery_weeks" not in self.errors:
-                self.add_error(
-                    "recent_surgery_weeks", "Please say how many whole weeks ago the operation was."
-                )
-        return cleaned
-
     def answers(self) -> dict[str, object]:
         """The 20 answers keyed as in triage.QUESTIONS, for intake.services.intake_submit."""
         return {key: self.cleaned_data[key] for key in QUESTIONS}
@@ -217,7 +225,7 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         return {field: self.cleaned_data[field] for field in DETAIL_FIELDS}
 
 
-class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
+class RedFlagCheckForm(ServiceErrorsMixin, SurgeryQuestionMixin, forms.Form):
     """The re-check before each booking or move, one required question per recheck.RECHECK_KEYS.
 
     Worded "since your intake, have you had any of these?" (recheck.RECHECK_QUESTIONS), so a
@@ -225,6 +233,8 @@ class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
     ``{% include "intake/_red_flag_check.html" %}``; pass ``cleaned_red_flags()`` to
     bookings.services as ``red_flags=``.
     """
+
+    surgery_question = RECHECK_QUESTIONS["recent_surgery_weeks"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -236,20 +246,6 @@ class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
             if key == "leg_weakness":
                 field.choices = [(value.value, text) for value, text in RECHECK_LEG_WEAKNESS_CHOICES]  # type: ignore[attr-defined]
             self.fields[key] = field
-        self.fields["recent_surgery"] = forms.TypedChoiceField(
-            label=RECHECK_QUESTIONS["recent_surgery_weeks"],
-            choices=YES_NO_CHOICES,
-            coerce=_yes_or_no,
-            widget=forms.RadioSelect,
-            error_messages={"required": "Please answer yes or no."},
-        )
-        self.fields["recent_surgery_weeks"] = forms.IntegerField(
-            label="How many whole weeks ago?",
-            min_value=0,
-            required=False,
-            help_text="Only if you answered yes. 0 if it was less than a week ago.",
-            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        )
         self.helper = FormHelper()
         self.helper.form_tag = False  # it sits inside the page's own form
         self.helper.disable_csrf = True
@@ -260,17 +256,6 @@ class RedFlagCheckForm(ServiceErrorsMixin, forms.Form):
         surgery_at = RECHECK_KEYS.index("recent_surgery_weeks")
         questions.insert(surgery_at + 1, Field("recent_surgery_weeks"))
         self.helper.layout = Layout(Fieldset(RED_FLAG_CHECK_HEADING, *questions))
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        if cleaned.get("recent_surgery") is False:
-            cleaned["recent_surgery_weeks"] = None
-        elif cleaned.get("recent_surgery") and cleaned.get("recent_surgery_weeks") is None:
-            if "recent_surgery_weeks" not in self.errors:
-                self.add_error(
-                    "recent_surgery_weeks", "Please say how many whole weeks ago the operation was."
-                )
-        return cleaned
 
     def cleaned_red_flags(self) -> dict[str, object]:
         """The re-check keyed as in recheck.RECHECK_KEYS: yes/no as booleans, leg_weakness as a string."""
