@@ -4,21 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Where `make run` listens (and what SITE_URL, the start of links in emails, says): make run PORT=8001
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: run test lint format migrate bench install chromium
+.PHONY: run test fuzz lint format migrate bench install chromium
 
 run: install migrate
 	$(BIN)/python manage.py seed_demo
-	scripts/run_dev.sh
+	HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
 test: install chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -q
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -q -m "not fuzz"
+
+# Property-based API tests (schemathesis, tests/api/test_fuzz.py): about a minute, so apart from `make test`.
+fuzz: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -q -m fuzz
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts bookings intake workspace notifications clinic
+	$(BIN)/mypy accounts privacy bookings intake workspace notifications data_rights clinic
 
 format: install
 	$(BIN)/ruff format .

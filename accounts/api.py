@@ -11,10 +11,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
+from clinic.throttle import client_ip
+from clinic.validation import StorableStr
+
 from .services import user_signup
 
 router = Router(tags=["accounts"])
 
+SIGNUP_CHECK_EMAIL = "Check your email to continue: we've sent a message to that address."
 CSRF_FAILED = "CSRF check Failed"  # ninja's wording for session-authenticated endpoints too
 
 
@@ -38,17 +42,22 @@ class CsrfOut(Schema):
     csrf_token: str = Field(description="The same value as the csrftoken cookie, for the X-CSRFToken header.")
 
 
+# The lengths of the User columns (accounts.models), so a longer value is a 422, not a database error.
 class SignupIn(Schema):
-    email: str
-    password: str
-    first_name: str
-    last_name: str
-    phone: str = ""
+    email: StorableStr = Field(max_length=254)
+    password: StorableStr
+    first_name: StorableStr = Field(max_length=150)
+    last_name: StorableStr = Field(max_length=150)
+    phone: StorableStr = Field("", max_length=32)
+
+
+class NoticeOut(Schema):
+    detail: str = Field(description="A sentence to show the client.")
 
 
 class LoginIn(Schema):
-    email: str
-    password: str
+    email: StorableStr = Field(max_length=254)
+    password: StorableStr
 
 
 def csrf_checked(request: HttpRequest) -> bool:
@@ -71,14 +80,29 @@ def csrf(request: HttpRequest) -> dict[str, str]:
 @router.post(
     "/signup",
     auth=csrf_checked,
-    response={201: UserOut, 400: FieldErrorsOut, 403: ErrorOut, 422: FieldErrorsOut},
+    response={
+        201: UserOut,
+        202: NoticeOut,
+        400: FieldErrorsOut,
+        403: ErrorOut,
+        422: FieldErrorsOut,
+        429: ErrorOut,
+    },
     summary="Create a client account and log in",
+    description=(
+        "201: a new account, now logged in. 202: nothing more to say here; the client should check "
+        "their email (an address that already has an account gets a message telling its owner how "
+        "to log in, and the answer never says whether it has one). 429 with Retry-After past the "
+        "sign-ups allowed from one network."
+    ),
 )
 def signup(request: HttpRequest, details: SignupIn) -> Status[object]:
     try:
-        user = user_signup(**details.model_dump())
+        user = user_signup(network=client_ip(request), **details.model_dump())
     except ValidationError as error:
         return Status(400, {"detail": "Please correct the highlighted fields.", "errors": error.message_dict})
+    if user is None:
+        return Status(202, {"detail": SIGNUP_CHECK_EMAIL})
     login(request, user)
     return Status(201, user)
 
@@ -86,12 +110,16 @@ def signup(request: HttpRequest, details: SignupIn) -> Status[object]:
 @router.post(
     "/login",
     auth=csrf_checked,
-    response={200: UserOut, 401: ErrorOut, 403: ErrorOut, 422: FieldErrorsOut},
+    response={200: UserOut, 401: ErrorOut, 403: ErrorOut, 422: FieldErrorsOut, 429: ErrorOut},
     summary="Log in with email and password",
+    description=(
+        "429 with Retry-After (seconds) after too many failed attempts for the account or from "
+        "the network: even the right password is refused until then."
+    ),
 )
 def log_in(request: HttpRequest, credentials: LoginIn) -> Status[object]:
     # Addresses are stored lower-case (accounts.models.UserManager), so match them that way.
-    user = authenticate(request, email=credentials.email.strip().lower(), password=credentials.password)
+    user = authenticate(request, username=credentials.email.strip().lower(), password=credentials.password)
     if user is None:
         return Status(401, {"detail": "That email and password don't match an account."})
     login(request, user)

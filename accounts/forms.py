@@ -1,12 +1,23 @@
+from collections.abc import Iterable
 from typing import Any
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.http import HttpRequest
 
-from clinic.forms import ServiceErrorsMixin
+from clinic.forms import ServiceErrorsMixin, StorableTextMixin
+
+from .models import User
+from .services import password_reset_email_admit
 
 
 def _helper(form: forms.Form, submit_label: str, *layout: object) -> FormHelper:
@@ -18,7 +29,7 @@ def _helper(form: forms.Form, submit_label: str, *layout: object) -> FormHelper:
     return helper
 
 
-class SignupForm(ServiceErrorsMixin, forms.Form):
+class SignupForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     """Checks what a form can check; `accounts.services.user_signup` decides the rest."""
 
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -59,7 +70,7 @@ class SignupForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(StorableTextMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
@@ -71,13 +82,81 @@ class EmailAuthenticationForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class ClinicPasswordResetForm(PasswordResetForm):
+class ClinicPasswordResetForm(StorableTextMixin, PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(self, "Send me a reset link")
 
+    def get_users(self, email: str) -> Iterable[User]:
+        if not password_reset_email_admit(email=email):
+            return ()
+        return super().get_users(email)
 
-class ClinicSetPasswordForm(SetPasswordForm):
+
+class ClinicSetPasswordForm(StorableTextMixin, SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(self, "Set my new password")
+
+
+def _is_current_password(request: HttpRequest, user: User, password: str) -> bool:
+    # Through authenticate(), not check_password(), so that guesses on the account pages count
+    # towards the login limits as guesses on the login page do (accounts/backends.py).
+    return authenticate(request, username=user.email, password=password) == user
+
+
+class ProfileForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    phone = forms.CharField(
+        max_length=32,
+        required=False,
+        help_text="So the clinic can reach you if your appointment has to change.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            self,
+            "Save my details",
+            Row(Column("first_name", css_class="col-sm-6"), Column("last_name", css_class="col-sm-6")),
+            "phone",
+        )
+
+
+class EmailChangeForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
+    new_email = forms.EmailField(
+        label="New email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request, self.user = request, user
+        self.helper = _helper(self, "Send me a link to confirm it")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not _is_current_password(self.request, self.user, password):
+            raise forms.ValidationError("That isn't your current password.")
+        return password
+
+
+class ClinicPasswordChangeForm(StorableTextMixin, PasswordChangeForm):
+    """Django's form (the password rules check the new one), checking the old one as a login would."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.helper = _helper(self, "Change my password")
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not _is_current_password(self.request, self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

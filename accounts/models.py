@@ -44,3 +44,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class EmailChangeRequest(models.Model):
+    """A new address a user asked for, waiting for the link sent to it to be opened.
+
+    Kept here rather than in the link, so that no email address travels in a URL (and so into
+    access logs); the link carries this row's signed id.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_change_requests")
+    new_email = models.EmailField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.new_email}"

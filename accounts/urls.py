@@ -6,7 +6,18 @@ from .forms import ClinicPasswordResetForm, ClinicSetPasswordForm, EmailAuthenti
 
 # django.contrib.admin comes before accounts in INSTALLED_APPS and ships its own
 # registration/password_reset_*.html, so the clinic's templates have names of their own.
+# Past the login limits (accounts/backends.py) the login view raises clinic.throttle.Throttled,
+# which clinic.throttle.TooManyRequestsMiddleware answers with the 429 "please wait" page.
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("email/", views.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_changed.html"),
+        name="password_change_done",
+    ),
     path("signup/", views.signup, name="signup"),
     path(
         "login/",

@@ -2,6 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from privacy.models import AccessRecord
+from privacy.records import ClinicalReadAdmin
+
 from .errors import BookingError
 from .models import Appointment, Clinic, Closure, PreVisitCheck, Service, Therapist, TimeOff, WorkingHours
 from .services import appointment_cancel
@@ -24,6 +27,7 @@ class ClinicAdmin(admin.ModelAdmin):
             },
         ),
         ("Intake", {"fields": ("intake_valid_days", "emergency_number", "urgent_care_line")}),
+        ("Records", {"fields": ("record_retention_years",)}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -114,20 +118,15 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PreVisitCheck)
-class PreVisitCheckAdmin(admin.ModelAdmin):
+class PreVisitCheckAdmin(ClinicalReadAdmin):
     """The day-of checks, to look up: each is a record of what the client answered on the day."""
+
+    client_path = "appointment__client"
+    appointment_path = "appointment"
+    what = [AccessRecord.What.PRE_VISIT_CHECK]
 
     list_display = ("answered_at", "appointment", "answered_by", "stops_session")
     list_filter = ("stops_session", "answered_at")
     date_hierarchy = "answered_at"
     list_select_related = ("appointment__therapist__user", "appointment__service", "answered_by")
     readonly_fields = [field.name for field in PreVisitCheck._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: PreVisitCheck | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: PreVisitCheck | None = None) -> bool:
-        return False

@@ -16,8 +16,9 @@ from ninja.security import django_auth
 
 from accounts.api import ErrorOut, FieldErrorsOut
 from accounts.models import User
+from clinic.throttle import BOOKING_ATTEMPTS_PER_CLIENT, rate_hit
 
-from .availability import Slot, free_slots
+from .availability import FreeTime, Slot, free_slots, free_times
 from .cautions import caution_limits_of, slots_allowed
 from .errors import BookingError, BookingRefused, CancellationWindowClosed, IntakeRequired, SlotUnavailable
 from .models import Appointment, Service, Therapist
@@ -32,6 +33,7 @@ from .schemas import (
     SlotOut,
     SlotTakenOut,
     TherapistOut,
+    TimeOut,
 )
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
 from .services import appointment_book, appointment_cancel, appointment_reschedule
@@ -89,6 +91,12 @@ def _slot_out(slot: Slot, tz: ZoneInfo) -> SlotOut:
     return SlotOut(therapist=slot.therapist_id, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
 
 
+def _time_out(time: FreeTime, tz: ZoneInfo) -> TimeOut:
+    return TimeOut(
+        start=time.start.astimezone(tz), end=time.end.astimezone(tz), therapists=list(time.therapist_ids)
+    )
+
+
 def _appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
     return AppointmentOut(
         id=appointment.pk,
@@ -120,13 +128,14 @@ def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services that can be booked")
-def services(request: HttpRequest) -> QuerySet[Service]:
-    return services_bookable()
+def services(request: HttpRequest) -> list[Service]:
+    # Read here, not while the response is serialised, where a dropped connection would be a 500.
+    return list(services_bookable())
 
 
 @router.get("/therapists", response=list[TherapistOut], summary="Therapists who can be booked")
-def therapists(request: HttpRequest) -> QuerySet[Therapist]:
-    return therapists_bookable()
+def therapists(request: HttpRequest) -> list[Therapist]:
+    return list(therapists_bookable())
 
 
 @router.get(
@@ -138,7 +147,8 @@ def therapists(request: HttpRequest) -> QuerySet[Therapist]:
         "health questionnaire rules out a service online (firm or deep pressure, for some cautions) "
         "the list is empty, and when it asks for a pregnancy-trained therapist, other therapists' "
         "slots are left out (an empty list if `therapist` is one of them). Booking a slot left out "
-        "answers 400 with the reason in `detail`."
+        "answers 400 with the reason in `detail`. `slots` has one entry per therapist per time; "
+        "`times` has each time once with the therapists free then, for booking with anyone."
     ),
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> AvailabilityOut:
@@ -151,7 +161,11 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Avail
         service=service, therapist=therapist, start_date=query.start, end_date=query.end, clinic=clinic
     )
     slots = slots_allowed(caution_limits_of(request.user), slots, service=service)
-    return AvailabilityOut(time_zone=clinic.time_zone, slots=[_slot_out(slot, clinic.tz) for slot in slots])
+    return AvailabilityOut(
+        time_zone=clinic.time_zone,
+        slots=[_slot_out(slot, clinic.tz) for slot in slots],
+        times=[_time_out(time, clinic.tz) for time in free_times(slots)],
+    )
 
 
 @appointments_router.get(
@@ -165,19 +179,23 @@ def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
 
 @appointments_router.post(
     "",
-    response={201: AppointmentOut, **REFUSAL_RESPONSES},
+    response={201: AppointmentOut, **REFUSAL_RESPONSES, 429: ErrorOut},
     summary="Book an appointment",
     description=(
-        "`start` must be a slot from /availability. 409 offers nearby free slots instead. 400 (with "
-        "the reason in `detail`) when the client's health questionnaire rules out the service or "
-        "therapist online: only the clinic can book those."
+        "`start` must be a slot from /availability. `therapist` null books anyone: the clinic picks "
+        "a therapist free at `start`. 409 offers nearby free slots instead (for anyone, each time "
+        "once). 400 (with the reason in `detail`) when the client's health questionnaire rules out "
+        "the service or therapist online: only the clinic can book those."
     ),
 )
 def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
+    rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, request.user.pk)
     appointment = appointment_book(
         client=_client(request),
         service=_one_of(Service.objects.all(), booking.service, loc=("body", "booking", "service")),
-        therapist=_one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
+        therapist=None
+        if booking.therapist is None
+        else _one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
         start=booking.start,
         red_flags=booking.red_flags.model_dump(),
     )
@@ -205,10 +223,11 @@ def appointments_cancel(request: HttpRequest, appointment_id: int) -> Appointmen
 
 @appointments_router.post(
     "/{appointment_id}/reschedule",
-    response={200: AppointmentOut, 404: ErrorOut, **REFUSAL_RESPONSES},
+    response={200: AppointmentOut, 404: ErrorOut, **REFUSAL_RESPONSES, 429: ErrorOut},
     summary="Move an appointment",
 )
 def appointments_reschedule(request: HttpRequest, appointment_id: int, move: RescheduleIn) -> AppointmentOut:
+    rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, request.user.pk)
     appointment = _own_appointment(request, appointment_id)
     therapist = None
     if move.therapist is not None:

@@ -26,6 +26,26 @@ class Slot:
     end: datetime
 
 
+@dataclass(frozen=True, order=True)
+class FreeTime:
+    """One start time, once, with every therapist free then (in the order the slots came)."""
+
+    start: datetime
+    end: datetime
+    therapist_ids: tuple[int, ...]
+
+
+def free_times(slots: Iterable[Slot]) -> list[FreeTime]:
+    """`slots` grouped by start: "anyone" shows each time once and the clinic picks who."""
+    by_start: dict[datetime, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_start[slot.start].append(slot)
+    return [
+        FreeTime(start=start, end=group[0].end, therapist_ids=tuple(slot.therapist_id for slot in group))
+        for start, group in sorted(by_start.items())
+    ]
+
+
 def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime | None:
     """`day` at wall-clock time `at` in `tz`, in UTC; None when the clocks skip that time."""
     local = datetime.combine(day, at, tzinfo=tz)

@@ -110,6 +110,11 @@ def slots_allowed(limits: CautionLimits, slots: list[Slot], *, service: Service)
     """The slots of `service` that booking would accept under `limits`: none for a ruled-out service."""
     if not limits.allows_service(service):
         return []
+    return slots_with_therapists_allowed(limits, slots)
+
+
+def slots_with_therapists_allowed(limits: CautionLimits, slots: list[Slot]) -> list[Slot]:
+    """The slots of therapists `limits` allow: those an "anyone" booking may be given."""
     if not limits.pregnancy_trained_only:
         return slots
     trained = set(Therapist.objects.filter(pregnancy_trained=True).values_list("pk", flat=True))
@@ -117,16 +122,20 @@ def slots_allowed(limits: CautionLimits, slots: list[Slot], *, service: Service)
 
 
 def booking_refusal(
-    limits: CautionLimits, *, service: Service, therapist: Therapist, clinic_phone: str = ""
+    limits: CautionLimits, *, service: Service, therapist: Therapist | None, clinic_phone: str = ""
 ) -> str:
-    """Why the client may not book `service` with `therapist` online, in their words; "" if they may."""
+    """Why the client may not book `service` with `therapist` online, in their words; "" if they may.
+
+    With no `therapist` ("anyone"), only the service is checked: the clinic picks among the
+    therapists `limits` allow (bookings.assignment).
+    """
     call = f"call us on {clinic_phone}" if clinic_phone else "call us"
     parts = []
     if not limits.allows_service(service):
         gentler = _names(limits.services(services_bookable()))
         choose = f"choose a gentler treatment ({gentler}), or " if gentler else ""
         parts.append(f"{limits.pressure_explanation} Please {choose}{call} to talk it through.")
-    if not limits.allows_therapist(therapist):
+    if therapist is not None and not limits.allows_therapist(therapist):
         trained = _names(limits.therapists(therapists_bookable().filter(services=service)))
         choose = f"please choose {trained}" if trained else f"please {call}"
         parts.append(f"{limits.therapist_explanation} {therapist.name} isn't, so {choose}.")

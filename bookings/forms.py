@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.dateparse import parse_datetime
 
+from clinic.validation import date_out_of_window
 from intake.forms import YES, YES_NO_CHOICES, RedFlagCheckForm
 
 from .cautions import NO_LIMITS, CautionLimits
@@ -151,13 +152,25 @@ class SlotChoiceForm(forms.Form):
             start = None
         if start is None or start.tzinfo is None:
             raise forms.ValidationError("That time isn't one we offered.")
+        # Before converting: at the ends of the calendar the conversion itself overflows.
+        too_far = date_out_of_window(start)
+        if too_far:
+            raise forms.ValidationError(too_far)
         return start.astimezone(dt.UTC)
+
+
+class TherapistOrAnyoneField(forms.ModelChoiceField):
+    """A therapist's id, or ANYONE, cleaned to None: the booking service then picks who."""
+
+    def clean(self, value: Any) -> Therapist | None:
+        return None if value == ANYONE else super().clean(value)
 
 
 class BookingConfirmForm(SlotChoiceForm):
     submit_label = "Confirm booking"
 
     service = forms.ModelChoiceField(queryset=services_bookable(), widget=forms.HiddenInput)
+    therapist = TherapistOrAnyoneField(queryset=therapists_bookable(), widget=forms.HiddenInput)
     field_order = ["service", "therapist", "start"]
 
 

@@ -33,6 +33,15 @@ class Clinic(models.Model):
     )
     emergency_number = models.CharField(max_length=32, default="999")
     urgent_care_line = models.CharField(max_length=64, default="NHS 111")
+    # The Records Management Code of Practice (NHS England, 2023) keeps adult health records
+    # 8 years after the last treatment; a clinic may need longer (its insurer, another nation).
+    record_retention_years = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Health records (intakes, session notes) are kept this many years after a client's "
+        "last appointment, intake or login, then their free text is removed; a client inactive this "
+        "long is anonymised.",
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="clinic_is_single_row")]
@@ -183,6 +192,7 @@ class Appointment(models.Model):
 
     class CancellationReason(models.TextChoices):
         HEALTH_CHECK = "health_check", "Health check"  # the client reported a red flag
+        ACCOUNT_ERASED = "account_erased", "Account erased"  # the client's data rights
 
     # Statuses that hold the therapist's time. The exclusion constraint in
     # migration 0002 lists the same values: keep them in step.

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import (
-    AwareDatetime,
     ConfigDict,
     PlainSerializer,
     StrictBool,
@@ -18,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from accounts.api import ErrorOut
 from bookings.models import Therapist
+from clinic.validation import AwareDatetimeNearToday, DateNearToday
 from intake.recheck import RECHECK_KEYS
 
 MAX_AVAILABILITY_DAYS = 62
@@ -61,8 +61,10 @@ class TherapistOut(Schema):
 class AvailabilityQuery(Schema):
     service: int
     therapist: int | None = Field(None, description="Leave out for anyone who offers the service.")
-    start: date = Field(description="First local date, YYYY-MM-DD.")
-    end: date = Field(description=f"Last local date, inclusive; at most {MAX_AVAILABILITY_DAYS} days in all.")
+    start: DateNearToday = Field(description="First local date, YYYY-MM-DD.")
+    end: DateNearToday = Field(
+        description=f"Last local date, inclusive; at most {MAX_AVAILABILITY_DAYS} days in all."
+    )
 
     @field_validator("end")
     @classmethod
@@ -85,9 +87,19 @@ class SlotOut(Schema):
     end: LocalDateTime
 
 
+class TimeOut(Schema):
+    start: LocalDateTime
+    end: LocalDateTime
+    therapists: list[int] = Field(description="The ids of the therapists free at this time, ascending.")
+
+
 class AvailabilityOut(Schema):
     time_zone: str = Field(description="The clinic's IANA time zone; slot times carry its offset.")
-    slots: list[SlotOut]
+    slots: list[SlotOut] = Field(description="One entry per free time per therapist, sorted by start.")
+    times: list[TimeOut] = Field(
+        description='The same free slots, one entry per time with the therapists free then: what a "book '
+        'with anyone" picker shows. Book one with `"therapist": null` and the clinic picks among them.'
+    )
 
 
 class RecheckIn(Schema):
@@ -140,13 +152,17 @@ RED_FLAGS_DESCRIPTION = (
 
 class AppointmentIn(Schema):
     service: int
-    therapist: int
-    start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
+    therapist: int | None = Field(
+        description="A therapist's id, or null for anyone: the clinic books the free therapist with the "
+        "fewest appointments that day (among those the client's health questionnaire allows), and the "
+        "response's `therapist` says who. Required: send null explicitly for anyone."
+    )
+    start: AwareDatetimeNearToday = Field(description="ISO-8601 with its offset, as given by /availability.")
     red_flags: RecheckIn = Field(description=RED_FLAGS_DESCRIPTION)
 
 
 class RescheduleIn(Schema):
-    start: AwareDatetime = Field(description="ISO-8601 with its offset, as given by /availability.")
+    start: AwareDatetimeNearToday = Field(description="ISO-8601 with its offset, as given by /availability.")
     therapist: int | None = Field(None, description="Leave out to keep the same therapist.")
     red_flags: RecheckIn = Field(description=RED_FLAGS_DESCRIPTION)
 

@@ -2,9 +2,10 @@
 
 Every path (the client's pages, the JSON API, the front desk, the admin) calls these
 functions, so the rules live here once. Each write is one transaction that first locks the
-client and the therapist, then re-checks the schedule: two requests for the same slot queue
-up behind the lock and the second one gets a friendly "no longer available". On PostgreSQL
-the exclusion constraint added in bookings/migrations/0002 is the backstop.
+client and the therapist (for "anyone", every therapist offering the service: see
+bookings.assignment), then re-checks the schedule: two requests for the same slot queue up
+behind the lock and the second one gets a friendly "no longer available". On PostgreSQL the
+exclusion constraint added in bookings/migrations/0002 is the backstop.
 """
 
 from collections.abc import Mapping
@@ -16,31 +17,35 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
-from intake.selectors import Standing
 from intake.triage import Outcome
 from notifications import outbox
 
-from .availability import free_slots, local_datetime
-from .cautions import booking_refusal, booking_refusal_for_staff, caution_limits
+from .alternatives import slot_taken
+from .assignment import therapist_assign
+from .availability import local_datetime
+from .cautions import (
+    NO_LIMITS,
+    CautionLimits,
+    booking_refusal,
+    booking_refusal_for_staff,
+    caution_limits,
+)
+from .change_window import change_window
 from .errors import (
     BookingRefused,
     CancellationWindowClosed,
     CautionRuledOut,
-    SlotUnavailable,
 )
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
 from .previsit import session_completion_refusal
 from .screening import client_standing, intake_gate_check, recheck_before_booking
 from .selectors import clinic_get
 
-ALTERNATIVES_SHOWN = 5
-ALTERNATIVES_SEARCH_DAYS = 7
-
 
 def appointment_book(
     *,
     client: User,
-    therapist: Therapist,
+    therapist: Therapist | None,
     service: Service,
     start: datetime,
     booked_by: User | None = None,
@@ -49,6 +54,9 @@ def appointment_book(
     now: datetime | None = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `start` for `client`, or raise a BookingError.
+
+    `therapist=None` is "anyone": the clinic picks a free therapist whom the client's cautions
+    allow, the least busy that day (bookings.assignment), under the same locks.
 
     `red_flags` are the client's answers to the re-check (intake.recheck.RECHECK_KEYS); None
     only when no re-check is due (a full intake in the last 12 hours), else RecheckRequired.
@@ -63,19 +71,30 @@ def appointment_book(
     clinic = clinic_get()
     intake_gate_check(client=client, clinic=clinic, now=now)
     recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now)
+    anyone = therapist is None
+    limits = NO_LIMITS
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
             intake_gate_check(client=client, clinic=clinic, now=now)
             standing = client_standing(client, now=now)
+            limits = caution_limits(standing.codes)
             override = _caution_check(
-                standing=standing,
+                limits=limits,
                 clinic=clinic,
                 service=service,
                 therapist=therapist,
                 by=booked_by,
                 caution_override=caution_override,
             )
+            if therapist is None:
+                # The clinic's own rules first: a time nobody could take is refused as such.
+                _check_time(clinic=clinic, client=client, service=service, start=start, now=now)
+                therapist = therapist_assign(
+                    clinic=clinic, service=service, start=start, limits=limits, now=now
+                )
+                if therapist is None:
+                    raise slot_taken(clinic, None, service, start, limits=limits)
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
@@ -95,7 +114,7 @@ def appointment_book(
                 outbox.caution_booked(appointment, now=now)
             return appointment
     except IntegrityError as error:
-        raise _slot_taken(clinic, therapist, service, start) from error
+        raise slot_taken(clinic, None if anyone else therapist, service, start, limits=limits) from error
 
 
 def appointment_reschedule(
@@ -126,7 +145,7 @@ def appointment_reschedule(
             _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
             standing = client_standing(appointment.client, now=now)
             override = _caution_check(
-                standing=standing,
+                limits=caution_limits(standing.codes),
                 clinic=clinic,
                 service=appointment.service,
                 therapist=therapist,
@@ -158,7 +177,7 @@ def appointment_reschedule(
                 outbox.caution_booked(appointment, now=now)
             return appointment
     except IntegrityError as error:
-        raise _slot_taken(clinic, therapist, appointment.service, start) from error
+        raise slot_taken(clinic, therapist, appointment.service, start) from error
 
 
 def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
@@ -172,6 +191,27 @@ def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | No
         appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
         outbox.appointment_cancelled(appointment, now=now)
         return appointment
+
+
+def appointments_cancel_for_erasure(*, client: User, now: datetime) -> list[Appointment]:
+    """Cancel every appointment `client` has still to come, for the erasure of their account.
+
+    The cancellation window does not apply: it protects the schedule from late changes of mind,
+    and must not hold a client's data hostage. The caller holds the client's row lock.
+    """
+    with transaction.atomic():
+        upcoming = list(
+            Appointment.objects.select_for_update()
+            .filter(client=client, status=Appointment.Status.BOOKED, start__gt=now)
+            .order_by("start")
+        )
+        for appointment in upcoming:
+            appointment.status = Appointment.Status.CANCELLED
+            appointment.cancelled_at = now
+            appointment.cancellation_reason = Appointment.CancellationReason.ACCOUNT_ERASED
+            appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+            outbox.appointment_cancelled(appointment, now=now)
+        return upcoming
 
 
 def appointment_record_attendance(
@@ -201,22 +241,20 @@ def appointment_record_attendance(
         return appointment
 
 
-def cancellation_deadline(appointment: Appointment, clinic: Clinic) -> datetime:
-    return appointment.start - timedelta(hours=clinic.cancellation_window_hours)
-
-
-def _lock(*, client: User, therapist: Therapist) -> None:
-    # Always client first, then therapist: a fixed order cannot deadlock.
+def _lock(*, client: User, therapist: Therapist | None) -> None:
+    # Always client first, then therapists by primary key: a fixed order cannot deadlock.
+    # "Anyone" (None) locks its candidates in bookings.assignment.therapist_assign.
     get_user_model().objects.select_for_update().filter(pk=client.pk).first()
-    Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
+    if therapist is not None:
+        Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
 
 
 def _caution_check(
     *,
-    standing: Standing,
+    limits: CautionLimits,
     clinic: Clinic,
     service: Service,
-    therapist: Therapist,
+    therapist: Therapist | None,
     by: User | None,
     caution_override: str,
 ) -> str:
@@ -224,7 +262,6 @@ def _caution_check(
 
     A client can never override: online, what their cautions rule out is not offered at all.
     """
-    limits = caution_limits(standing.codes)
     refusal = booking_refusal(limits, service=service, therapist=therapist, clinic_phone=clinic.phone)
     if not refusal:
         return ""
@@ -241,7 +278,7 @@ def _check_changeable(*, clinic: Clinic, appointment: Appointment, by: User, now
         raise BookingRefused("This appointment is no longer booked, so it can't be changed.")
     if is_clinic_admin(by) or is_front_desk(by):
         return
-    if now >= cancellation_deadline(appointment, clinic):
+    if not change_window(start=appointment.start, clinic=clinic, now=now).is_open:
         phone = f" on {clinic.phone}" if clinic.phone else ""
         raise CancellationWindowClosed(
             f"Appointments can't be changed online less than {clinic.cancellation_window_hours} hours "
@@ -259,15 +296,48 @@ def _check_bookable(
     now: datetime,
     ignore_appointment_id: int | None = None,
 ) -> None:
+    _check_time(
+        clinic=clinic,
+        client=client,
+        service=service,
+        start=start,
+        now=now,
+        ignore_appointment_id=ignore_appointment_id,
+    )
+    end = start + service.duration
+    if not therapist.is_active or not therapist.services.filter(pk=service.pk).exists():
+        raise BookingRefused(f"{therapist.name} doesn't offer {service.name}.")
+    if not _within_working_hours(therapist, start, end, clinic):
+        raise BookingRefused(f"{therapist.name} isn't working at that time.")
+    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+        raise BookingRefused(f"{therapist.name} is away at that time.")
+    others = Appointment.objects.exclude(pk__in=[ignore_appointment_id] if ignore_appointment_id else [])
+    therapists_other = others.filter(
+        therapist=therapist,
+        status__in=Appointment.ACTIVE_STATUSES,
+        start__lt=end + service.buffer_after,
+        blocked_until__gt=start,
+    )
+    if therapists_other.exists():
+        raise slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
+
+
+def _check_time(
+    *,
+    clinic: Clinic,
+    client: User,
+    service: Service,
+    start: datetime,
+    now: datetime,
+    ignore_appointment_id: int | None = None,
+) -> None:
+    """What is refused whoever the therapist: the service, the time itself, the client's own diary."""
     if timezone.is_naive(start):
         raise BookingRefused("The start time must include its time zone offset.")
-    tz = clinic.tz
-    local_start = start.astimezone(tz)
+    local_start = start.astimezone(clinic.tz)
     end = start + service.duration
     if not service.is_active:
         raise BookingRefused(f"{service.name} can't be booked at the moment.")
-    if not therapist.is_active or not therapist.services.filter(pk=service.pk).exists():
-        raise BookingRefused(f"{therapist.name} doesn't offer {service.name}.")
     if start <= now:
         raise BookingRefused("That time has already passed. Please choose a time in the future.")
     if start < now + timedelta(minutes=clinic.min_notice_minutes):
@@ -283,21 +353,9 @@ def _check_bookable(
         )
     if Closure.objects.filter(date=local_start.date()).exists():
         raise BookingRefused("The clinic is closed on that day.")
-    if not _within_working_hours(therapist, start, end, clinic):
-        raise BookingRefused(f"{therapist.name} isn't working at that time.")
-    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
-        raise BookingRefused(f"{therapist.name} is away at that time.")
     others = Appointment.objects.exclude(pk__in=[ignore_appointment_id] if ignore_appointment_id else [])
     if others.filter(client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start).exists():
         raise BookingRefused("You already have an appointment at that time.")
-    therapists_other = others.filter(
-        therapist=therapist,
-        status__in=Appointment.ACTIVE_STATUSES,
-        start__lt=end + service.buffer_after,
-        blocked_until__gt=start,
-    )
-    if therapists_other.exists():
-        raise _slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
 
 
 def _within_working_hours(therapist: Therapist, start: datetime, end: datetime, clinic: Clinic) -> bool:
@@ -308,28 +366,6 @@ def _within_working_hours(therapist: Therapist, start: datetime, end: datetime, 
         if hours_start and hours_end and hours_start <= start and end <= hours_end:
             return True
     return False
-
-
-def _slot_taken(
-    clinic: Clinic,
-    therapist: Therapist,
-    service: Service,
-    start: datetime,
-    ignore_appointment_id: int | None = None,
-) -> SlotUnavailable:
-    day = start.astimezone(clinic.tz).date()
-    nearby = free_slots(
-        service=service,
-        therapist=therapist,
-        start_date=day,
-        end_date=day + timedelta(days=ALTERNATIVES_SEARCH_DAYS),
-        clinic=clinic,
-        ignore_appointment_id=ignore_appointment_id,
-    )
-    closest = sorted(nearby, key=lambda slot: abs(slot.start - start))[:ALTERNATIVES_SHOWN]
-    return SlotUnavailable(
-        "Sorry, that time is no longer available. Here are other times nearby.", sorted(closest)
-    )
 
 
 def _minutes_text(minutes: int) -> str:

@@ -1,8 +1,7 @@
 """The client's pages: browse treatments and therapists, book, and look after their appointments."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,21 +14,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from clinic.throttle import BOOKING_ATTEMPTS_PER_CLIENT, throttle_posts
 from intake.forms import recheck_answers, recheck_form_for
 from intake.selectors import standing_advice
 
 from . import services
-from .availability import Slot, free_slots
+from .availability import Slot
 from .cautions import (
-    NO_LIMITS,
-    CautionLimits,
     booking_refusal,
     caution_limits_of,
     services_ruled_out,
-    slots_allowed,
 )
+from .change_window import ChangeWindow, change_window
 from .errors import BookingError, IntakeRequired, SlotUnavailable
-from .forms import ANYONE, BookingConfirmForm, DaySearchForm, PreVisitCheckForm, SlotSearchForm, start_param
+from .forms import ANYONE, BookingConfirmForm, PreVisitCheckForm, SlotSearchForm, start_param
 from .models import Appointment, Clinic, Service, Therapist
 from .previsit import (
     appointment_day,
@@ -40,7 +38,7 @@ from .previsit import (
 )
 from .screening import client_standing, intake_gate_check
 from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
-from .slot_pages import move_forms, slot_buttons, when_text
+from .slot_pages import free_time_buttons, free_times_context, move_forms, slot_buttons, when_text
 
 
 class ClientRequest(HttpRequest):
@@ -52,7 +50,7 @@ class ClientRequest(HttpRequest):
 @dataclass(frozen=True)
 class UpcomingAppointment:
     appointment: Appointment
-    changeable_until: datetime
+    changes: ChangeWindow
 
 
 @require_GET
@@ -98,13 +96,14 @@ def book(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid():
         service = form.cleaned_data["service"]
-        context |= _free_times(
+        context |= free_times_context(
             clinic,
             form,
             service,
             slot_url=lambda slot: _confirm_url(
                 service=service, therapist_id=slot.therapist_id, start=slot.start
             ),
+            anyone_url=lambda start: _confirm_url(service=service, therapist_id=None, start=start),
             base_query={"service": service.pk},
             limits=limits,
         )
@@ -112,6 +111,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle_posts(BOOKING_ATTEMPTS_PER_CLIENT)
 @require_http_methods(["GET", "POST"])
 def book_confirm(request: ClientRequest) -> HttpResponse:
     form = BookingConfirmForm(request.POST if request.method == "POST" else request.GET)
@@ -125,13 +125,20 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
     }
     if not chosen:
         return render(request, "bookings/book_confirm.html", context)
+    chosen_therapist: Therapist | None = chosen["therapist"]  # None: "anyone", the clinic picks
+
+    def confirm_url(therapist_id: int | None, start: datetime) -> str:
+        return _confirm_url(service=chosen["service"], therapist_id=therapist_id, start=start)
+
+    # Said before the client confirms: until when they could change it online, if at all.
+    context["changes"] = change_window(start=chosen["start"], clinic=clinic_get(), now=timezone.now())
     try:
         intake_gate_check(client=request.user)
         # Said before the questions are asked: booking would refuse it after them.
         ruled_out = booking_refusal(
             caution_limits_of(request.user),
             service=chosen["service"],
-            therapist=chosen["therapist"],
+            therapist=chosen_therapist,
             clinic_phone=clinic_get().phone,
         )
         if ruled_out:
@@ -141,7 +148,7 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
         if request.method == "POST" and recheck_ready:
             appointment = services.appointment_book(
                 client=request.user,
-                therapist=chosen["therapist"],
+                therapist=chosen_therapist,
                 service=chosen["service"],
                 start=chosen["start"],
                 red_flags=recheck_answers(red_flag_form),
@@ -150,17 +157,16 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
     except IntakeRequired as error:
         return _to_intake(
             error,
-            come_back_to=_confirm_url(
-                service=chosen["service"], therapist_id=chosen["therapist"].pk, start=chosen["start"]
-            ),
+            come_back_to=confirm_url(chosen_therapist.pk if chosen_therapist else None, chosen["start"]),
         )
     except SlotUnavailable as error:
         form.add_error(None, error.message)
-        context["alternatives"] = slot_buttons(
+        context["alternatives"] = free_time_buttons(
             error.alternatives,
-            lambda slot: _confirm_url(
-                service=chosen["service"], therapist_id=slot.therapist_id, start=slot.start
-            ),
+            anyone=chosen_therapist is None,
+            slot_url=lambda slot: confirm_url(slot.therapist_id, slot.start),
+            anyone_url=lambda start: confirm_url(None, start),
+            clinic=clinic_get(),
         )
     except BookingError as error:
         form.add_error(None, error.message)
@@ -186,7 +192,7 @@ def appointment_booked(request: ClientRequest, appointment_id: int) -> HttpRespo
     )
     context = {
         "appointment": appointment,
-        "deadline": services.cancellation_deadline(appointment, clinic),
+        "changes": change_window(start=appointment.start, clinic=clinic, now=timezone.now()),
         "safety_advice": safety_advice,
     }
     return render(request, "bookings/appointment_booked.html", context)
@@ -206,7 +212,9 @@ def my_appointments(request: ClientRequest) -> HttpResponse:
     past = [a for a in reversed(appointments) if not is_upcoming(a)]
     standing = client_standing(request.user, now=now)
     context = {
-        "upcoming": [UpcomingAppointment(a, services.cancellation_deadline(a, clinic)) for a in upcoming],
+        "upcoming": [
+            UpcomingAppointment(a, change_window(start=a.start, clinic=clinic, now=now)) for a in upcoming
+        ],
         "past": past,
         "now": now,
         # A blocked client is offered no action that would only be refused at the last step.
@@ -236,17 +244,24 @@ def appointment_cancel(request: ClientRequest, appointment_id: int) -> HttpRespo
                 f"Your {appointment.service.name} appointment on {when_text(appointment.start, clinic)} is cancelled.",
             )
         return redirect("my_appointments")
-    deadline = services.cancellation_deadline(appointment, clinic)
+    changes = change_window(start=appointment.start, clinic=clinic, now=timezone.now())
     return render(
-        request, "bookings/appointment_cancel.html", {"appointment": appointment, "deadline": deadline}
+        request, "bookings/appointment_cancel.html", {"appointment": appointment, "changes": changes}
     )
 
 
 @login_required
+@throttle_posts(BOOKING_ATTEMPTS_PER_CLIENT)
 @require_http_methods(["GET", "POST"])
 def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = clinic_get()
+    changes = change_window(start=appointment.start, clinic=clinic, now=timezone.now())
+    if not changes.is_open:
+        # Only the clinic can move it now: no times to pick that the move would then refuse.
+        return render(
+            request, "bookings/appointment_reschedule.html", {"appointment": appointment, "changes": changes}
+        )
     service = appointment.service
     today = timezone.localdate(timezone=clinic.tz)
     limits = caution_limits_of(request.user)
@@ -264,6 +279,7 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
     red_flag_form = recheck_form_for(request.user, request.POST if request.method == "POST" else None)
     context: dict[str, object] = {
         "appointment": appointment,
+        "changes": changes,
         "search": search,
         "choice": choice,
         "red_flag_form": red_flag_form,
@@ -297,7 +313,7 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
             )
             return redirect("my_appointments")
     if search.is_valid():
-        context |= _free_times(
+        context |= free_times_context(
             clinic,
             search,
             service,
@@ -305,6 +321,7 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
             base_query={},
             ignore_appointment_id=appointment.pk,
             limits=limits,
+            prefer=appointment.therapist,
         )
     return render(request, "bookings/appointment_reschedule.html", context)
 
@@ -351,53 +368,8 @@ def _own_appointment(request: ClientRequest, appointment_id: int) -> Appointment
     return get_object_or_404(appointments_of_client(request.user.pk), pk=appointment_id)
 
 
-def _confirm_url(*, service: Service, therapist_id: int, start: datetime) -> str:
-    query = {"service": service.pk, "therapist": therapist_id, "start": start_param(start)}
+def _confirm_url(*, service: Service, therapist_id: int | None, start: datetime) -> str:
+    """The confirm step for a free time; `therapist_id` None is "anyone" (therapist=ANYONE)."""
+    therapist = ANYONE if therapist_id is None else therapist_id
+    query = {"service": service.pk, "therapist": therapist, "start": start_param(start)}
     return f"{reverse('book_confirm')}?{urlencode(query, safe=':')}"
-
-
-def _free_times(
-    clinic: Clinic,
-    form: DaySearchForm,
-    service: Service,
-    *,
-    slot_url: Callable[[Slot], str],
-    base_query: dict[str, object],
-    ignore_appointment_id: int | None = None,
-    limits: CautionLimits = NO_LIMITS,
-) -> dict[str, object]:
-    """The free slots of the chosen day as buttons, and links to move between days.
-
-    Only slots that booking would accept under the client's cautions (`limits`) are offered.
-    """
-    therapist: Therapist | None = form.cleaned_data["therapist"]
-    day: date = form.cleaned_data["date"]
-    query = {**base_query, "therapist": therapist.pk if therapist else ANYONE}
-
-    def day_url(other: date) -> str:
-        return "?" + urlencode({**query, "date": other.isoformat()})
-
-    def slots_between(first: date, last: date) -> list[Slot]:
-        slots = free_slots(
-            service=service,
-            therapist=therapist,
-            start_date=first,
-            end_date=last,
-            clinic=clinic,
-            ignore_appointment_id=ignore_appointment_id,
-        )
-        return slots_allowed(limits, slots, service=service)
-
-    later = slots_between(day + timedelta(days=1), form.last_day)
-    next_free_day = later[0].start.astimezone(clinic.tz).date() if later else None
-    return {
-        "service": service,
-        "day": day,
-        "slots": slot_buttons(slots_between(day, day), slot_url),
-        "anyone": therapist is None,
-        "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
-        "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
-        "next_free_day": next_free_day,
-        "next_free_day_url": day_url(next_free_day) if next_free_day else None,
-        "service_ruled_out": "" if limits.allows_service(service) else limits.pressure_explanation,
-    }

@@ -8,8 +8,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core import signals
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
 from django.utils.log import log_response
 from ninja import NinjaAPI
@@ -19,6 +23,8 @@ from accounts.api import router as accounts_router
 from bookings.api import appointments_router, refusal_response
 from bookings.api import router as bookings_router
 from bookings.errors import BookingError
+from clinic.middleware import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, log_database_unavailable
+from clinic.throttle import Throttled
 
 
 class ClinicAPI(NinjaAPI):
@@ -33,12 +39,32 @@ class ClinicAPI(NinjaAPI):
         patterns.append(re_path(r"^.*$", _json_errors(_unknown_path)))
         return patterns, app_name, namespace
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The schema, with the answers any operation can give besides its own (handlers below)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path_item in schema["paths"].values():
+            for method, operation in path_item.items():
+                responses = operation["responses"]
+                answers = UNSAFE_METHOD_ANSWERS if method in ("post", "put", "patch", "delete") else {}
+                for status, description in {**answers, **EVERY_OPERATION_ANSWERS}.items():
+                    responses.setdefault(status, {"description": description, "content": ERROR_CONTENT})
+        return schema
+
+
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+EVERY_OPERATION_ANSWERS = {503: "The database is briefly unreachable; try again after Retry-After seconds."}
+UNSAFE_METHOD_ANSWERS = {
+    400: "The body could not be read (for example multipart without a boundary).",
+    413: "The body is larger than the server accepts.",
+}
+
 
 api = ClinicAPI(title="Clinic booking API", version="1", urls_namespace="api-v1")
 api.add_router("/auth", accounts_router)
 api.add_router("/", bookings_router)
 api.add_router("/appointments", appointments_router)
 api.add_router("/intake", "intake.api.router")
+api.add_router("/me", "data_rights.api.router")
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
@@ -95,6 +121,43 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def booking_refused(request: HttpRequest, error: BookingError) -> HttpResponse:
     status, body = refusal_response(error)
     return api.create_response(request, body, status=status)
+
+
+# Past a limit of clinic/throttle.py: the time to wait in words and in Retry-After (seconds).
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, refusal: Throttled) -> HttpResponse:
+    response = _error(request, 429, refusal.message)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return _error(request, 413, f"The request body is too large: at most {limit_kb} KB.")
+
+
+@api.exception_handler(MultiPartParserError)
+def body_unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(
+        request, 400, "The request body could not be read. Send JSON (Content-Type: application/json)."
+    )
+
+
+# What Django answers 400 to on pages: too many fields or files, a malformed Host header.
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return _error(request, 400, "The request could not be read.")
+
+
+# The connection to the database dropped mid-request (a failover, a restart): try again shortly.
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log_database_unavailable(request, exc)
+    response = _error(request, 503, DATABASE_UNAVAILABLE)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

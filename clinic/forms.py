@@ -1,4 +1,10 @@
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from .validation import storable_text
 
 
 class ServiceErrorsMixin:
@@ -14,3 +20,21 @@ class ServiceErrorsMixin:
         for key, messages in error.message_dict.items():
             name = self.service_field_names.get(key, key)
             self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class StorableTextMixin(forms.BaseForm):
+    """Every text field of the form refuses what the database cannot store, with one message.
+
+    List it first among a form's bases, so that it also sees fields added in other `__init__`s.
+    Django's own NUL check would say "Null characters are not allowed." beside ours, so it goes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, ProhibitNullCharactersValidator)
+                ] + [storable_text]

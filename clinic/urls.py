@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("data_rights.urls")),  # beside the account page: export, delete
     path("intake/", include("intake.urls")),
     path("notifications/", include("notifications.urls")),
     path("staff/", include("workspace.urls")),

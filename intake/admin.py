@@ -2,7 +2,8 @@
 
 An intake is a record of what the client answered; a change is a new intake. A block is lifted
 only on the clinic's clearance page (a doctor's clearance, or an answer given in error), through
-bookings.screening.block_lift, like every other path.
+bookings.screening.block_lift, like every other path. Reading them here is on record
+(privacy.records.ClinicalReadAdmin).
 """
 
 from django.contrib import admin
@@ -11,38 +12,25 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from privacy.models import AccessRecord
+from privacy.records import ClinicalReadAdmin, ClinicalReadInline
+
 from .models import Clearance, Intake
 from .services import DETAIL_FIELDS
 from .triage import Outcome
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ClearanceInline(admin.TabularInline):
+class ClearanceInline(ClinicalReadInline):
     model = Clearance
-    extra = 0
     fields = ("kind", "doctor_name", "practice", "cleared_on", "note", "recorded_by", "recorded_at")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Intake)
-class IntakeAdmin(ReadOnlyAdmin):
+class IntakeAdmin(ClinicalReadAdmin):
+    client_path = "client"
+    what = [AccessRecord.What.INTAKE]
+
     list_display = ("id", "client", "created_at", "outcome", "reason_codes", "is_recheck", "is_cleared")
     list_filter = ("outcome", ("rechecked_from", admin.EmptyFieldListFilter), "created_at")
     search_fields = ("client__email", "client__first_name", "client__last_name")
@@ -88,7 +76,10 @@ class IntakeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Clearance)
-class ClearanceAdmin(ReadOnlyAdmin):
+class ClearanceAdmin(ClinicalReadAdmin):
+    client_path = "intake__client"
+    what = [AccessRecord.What.INTAKE]
+
     list_display = (
         "intake",
         "client",

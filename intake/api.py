@@ -17,6 +17,8 @@ from pydantic_core import PydanticCustomError
 from accounts.api import ErrorOut, FieldErrorsOut
 from bookings.screening import client_standing, intake_record
 from bookings.selectors import clinic_get
+from clinic.throttle import INTAKES_PER_CLIENT, rate_hit
+from clinic.validation import StorableStr
 
 from .forms import WorseWith
 from .models import Intake
@@ -55,14 +57,14 @@ class IntakeIn(Schema):
     consent: StrictBool = Field(
         False, description="true: the client agrees that the answers are shared with the clinic's therapists."
     )
-    pain_location: str = Field("", max_length=200)
+    pain_location: StorableStr = Field("", max_length=200)
     worse_with: list[WorseWith] = Field(default_factory=list)
-    health_history: str = ""
-    medications: str = ""
+    health_history: StorableStr = ""
+    medications: StorableStr = ""
     pressure_preference: str = Field("", json_schema_extra={"enum": ["", *Intake.Pressure.values]})
-    positioning: str = Field("", max_length=200)
-    areas_to_avoid: str = Field("", max_length=200)
-    goals: str = ""
+    positioning: StorableStr = Field("", max_length=200)
+    areas_to_avoid: StorableStr = Field("", max_length=200)
+    goals: StorableStr = ""
 
     @field_validator("pressure_preference")
     @classmethod
@@ -112,11 +114,12 @@ def _field_loc(field: str) -> tuple[str, ...]:
 
 @router.post(
     "",
-    response={201: IntakeOut, 401: ErrorOut, 403: ErrorOut, 422: FieldErrorsOut},
+    response={201: IntakeOut, 401: ErrorOut, 403: ErrorOut, 422: FieldErrorsOut, 429: ErrorOut},
     summary="Submit a sciatica intake",
     description="Stores nothing unless every answer is valid and consent is true.",
 )
 def intake_create(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]:
+    rate_hit(INTAKES_PER_CLIENT, request.user.pk)
     try:
         intake_record(
             client=request.user,  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
-from clinic.forms import ServiceErrorsMixin
+from clinic.forms import ServiceErrorsMixin, StorableTextMixin
+from clinic.validation import date_near_today
 
 from .models import Clearance, Intake
 from .recheck import RECHECK_KEYS, RECHECK_LEG_WEAKNESS_CHOICES, RECHECK_QUESTIONS
@@ -128,7 +129,7 @@ class SurgeryQuestionMixin(forms.Form):
         return cleaned
 
 
-class IntakeForm(ServiceErrorsMixin, SurgeryQuestionMixin, forms.Form):
+class IntakeForm(StorableTextMixin, ServiceErrorsMixin, SurgeryQuestionMixin, forms.Form):
     """The sciatica intake: the 20 questions of triage.QUESTIONS, the client's details and consent."""
 
     pain_location = forms.CharField(
@@ -272,7 +273,7 @@ def recheck_answers(form: RedFlagCheckForm | None) -> dict[str, object] | None:
     return form.cleaned_red_flags() if form is not None else None
 
 
-class ClearanceForm(ServiceErrorsMixin, forms.Form):
+class ClearanceForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     """Staff lift a block: a doctor's clearance (from the doctor's letter) or an answer given in error."""
 
     kind = forms.ChoiceField(
@@ -288,6 +289,7 @@ class ClearanceForm(ServiceErrorsMixin, forms.Form):
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[date_near_today],
         error_messages={"invalid": "Please enter a date such as 2026-12-07."},
     )
     note = forms.CharField(

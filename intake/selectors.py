@@ -151,9 +151,12 @@ def intake_advice(intake: Intake, *, emergency_number: str, urgent_care_line: st
 
 
 def intakes_blocking() -> QuerySet[Intake]:
-    """Every EMERGENCY or SEE_DOCTOR intake that staff have not lifted, newest first."""
+    """Every EMERGENCY or SEE_DOCTOR intake that staff have not lifted, newest first.
+
+    Closed accounts are left out: an erased client has no name or number left to follow up.
+    """
     return (
-        Intake.objects.filter(outcome__in=BLOCKING)
+        Intake.objects.filter(outcome__in=BLOCKING, client__is_active=True)
         .exclude(Exists(Clearance.objects.filter(intake=OuterRef("pk"))))
         .select_related("client")
         .order_by("-created_at", "-pk")

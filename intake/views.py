@@ -23,9 +23,10 @@ from bookings.models import Appointment
 from bookings.screening import block_lift, client_standing, intake_record
 from bookings.selectors import appointments_released_for_health_check, clinic_get
 from clinic.redirects import safe_next
-from workspace.access import AnyUser, can_read_clinical, clients_visible_to, staff_page, uses_workspace
-from workspace.models import AccessRecord
-from workspace.services import access_record
+from clinic.throttle import INTAKES_PER_CLIENT, throttle_posts
+from privacy.access import AnyUser, can_read_clinical, clients_visible_to, staff_page, uses_workspace
+from privacy.models import AccessRecord
+from privacy.records import clinical_page, clinical_read
 
 from .forms import ClearanceForm, IntakeForm, RedFlagCheckForm
 from .models import Clearance, Intake
@@ -41,6 +42,7 @@ def _sees_reasons(user: AnyUser) -> bool:
 
 
 @login_required
+@throttle_posts(INTAKES_PER_CLIENT)
 @require_http_methods(["GET", "POST"])
 def intake_start(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
@@ -102,6 +104,7 @@ class FollowUp:
 
 
 @staff_page(uses_workspace)
+@clinical_page
 @require_GET
 def intake_blocked_list(request: HttpRequest) -> HttpResponse:
     """Clients with a red flag in force, newest first, with the appointments released for them."""
@@ -119,19 +122,15 @@ def intake_blocked_list(request: HttpRequest) -> HttpResponse:
         )
         for intakes in page.object_list
     ]
-    if _sees_reasons(request.user):
-        for follow_up in follow_ups:
-            access_record(
-                viewer=request.user,  # type: ignore[arg-type]
-                client=follow_up.client,
-                what=[AccessRecord.What.INTAKE],
-                path=request.path,
-            )
+    # Front desk see each client's outcome only; that too is on record, as on a client's page.
+    shown = AccessRecord.What.INTAKE if _sees_reasons(request.user) else AccessRecord.What.INTAKE_OUTCOME
+    clinical_read(request, clients=[follow_up.client for follow_up in follow_ups], what=[shown])
     context = {"page": page, "follow_ups": follow_ups, "sees_reasons": _sees_reasons(request.user)}
     return render(request, "intake/blocked_list.html", context)
 
 
 @staff_page(_sees_reasons)
+@clinical_page
 @require_http_methods(["GET", "POST"])
 def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
     """Lift a block: a doctor's clearance or an answer given in error, with the questions asked again."""
@@ -167,12 +166,7 @@ def intake_clearance(request: HttpRequest, intake_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Recorded: {intake.client} can book again.")
             return redirect("intake_blocked_list")
-    access_record(
-        viewer=request.user,  # type: ignore[arg-type]
-        client=intake.client,
-        what=[AccessRecord.What.INTAKE],
-        path=request.path,
-    )
+    clinical_read(request, clients=[intake.client], what=[AccessRecord.What.INTAKE])
     context = {
         "intake": intake,
         "form": form,

@@ -6,6 +6,13 @@ that). A row is claimed by the conditional UPDATE that flips it from queued to s
 the candidates are picked with SELECT ... FOR UPDATE SKIP LOCKED so that dispatchers do not
 queue up behind each other's rows.
 
+A worker holds its claim by touching it: before each send it renews `claimed_at` on the rows of
+its batch that are still its own (the heartbeat), and a row is reclaimed only once no one has
+touched it for SENDING_TIMEOUT. A killed worker's rows are therefore back in the queue at the
+first dispatch after SENDING_TIMEOUT (beat starts one a minute), and out within two minutes of
+the crash. A worker that was too slow and lost a row to a reclaim finds that out at its next
+heartbeat and leaves the row to whoever holds it now; `attempts` is the fencing token.
+
 Delivery is at least once. SMTP has no idempotency key, so a worker killed after the mail
 server accepted a message but before "sent" was recorded leaves the row in "sending"; after
 SENDING_TIMEOUT it is sent again. That window is a few milliseconds per message; every attempt
@@ -18,11 +25,13 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bookings.models import Appointment, Clinic
@@ -40,11 +49,18 @@ logger = logging.getLogger(__name__)
 Kind = Message.Kind
 Status = Message.Status
 
-BATCH_SIZE = 50
+# Small, so that a crash strands few rows and the batch's mail-server session stays short.
+BATCH_SIZE = 10
 MAX_ATTEMPTS = 5
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
-# Longer than any one send can take (Django's SMTP backend is given EMAIL_TIMEOUT, if set).
-SENDING_TIMEOUT = timedelta(minutes=10)
+# How long a claim lasts without a heartbeat. A live worker renews it before every send, so it
+# must outlast one send (EMAIL_TIMEOUT bounds each step of an SMTP conversation). Beat starts a
+# dispatch every 60 seconds, so a killed worker's rows go out by crash + SENDING_TIMEOUT + 60 s:
+# 105 s, inside the two minutes a confirmation may be late.
+SENDING_TIMEOUT = timedelta(seconds=45)
+# A dispatcher draining a long queue reclaims other workers' stuck rows this often as it goes,
+# in case beat's next tick waits behind it on a busy worker.
+RECLAIM_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -60,15 +76,21 @@ class Postpone:
 def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
     """Send every message that is due, batch by batch, until none is left; count the outcomes."""
     outcomes: Counter[str] = Counter()
-    outcomes["reclaimed"] = messages_reclaim_stuck(now=timezone.now())
+    reclaimed_at = timezone.now()
+    outcomes["reclaimed"] = messages_reclaim_stuck(now=reclaimed_at)
     clinic, messaging = clinic_get(), messaging_settings_get()
     while claimed := messages_claim(now=timezone.now(), limit=batch_size):
         mail = _mail_connection()
         try:
-            for message in _load(claimed):
+            pending = _load(claimed)
+            while pending := messages_heartbeat(pending, now=timezone.now()):
+                message, *pending = pending
                 outcomes[message_send(message, clinic=clinic, messaging=messaging, mail=mail)] += 1
         finally:
             mail.close()
+        if timezone.now() - reclaimed_at >= RECLAIM_EVERY:
+            reclaimed_at = timezone.now()
+            outcomes["reclaimed"] += messages_reclaim_stuck(now=reclaimed_at)
     return outcomes
 
 
@@ -94,6 +116,24 @@ def messages_reclaim_stuck(*, now: datetime) -> int:
     if failed or requeued:
         logger.warning("Reclaimed %s stuck messages, %s of them failed", failed + requeued, failed)
     return failed + requeued
+
+
+def messages_heartbeat(claimed: list[Message], *, now: datetime) -> list[Message]:
+    """Renew this worker's claim on `claimed`; the rows that are still its own, in order.
+
+    A row this worker no longer holds (reclaimed after a stall, perhaps claimed by another
+    worker since) is dropped: sending it too would be a duplicate.
+    """
+    if not claimed:
+        return []
+    held_by_me = reduce(or_, (Q(pk=message.pk, attempts=message.attempts) for message in claimed))
+    mine = Message.objects.filter(held_by_me, status=Status.SENDING)
+    if mine.update(claimed_at=now) == len(claimed):
+        return claimed
+    still_mine = set(mine.values_list("pk", flat=True))
+    lost = [message.pk for message in claimed if message.pk not in still_mine]
+    logger.warning("Messages %s were reclaimed from this worker before it sent them", lost)
+    return [message for message in claimed if message.pk in still_mine]
 
 
 def message_send(

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
 
+from bookings.change_window import change_window
 from bookings.models import Appointment, Clinic
 
 from .ics import appointment_calendar
@@ -35,8 +36,13 @@ def appointment_email(message: Message, *, clinic: Clinic, now: datetime) -> Ema
     appointment = message.appointment
     assert appointment is not None
     start = appointment.start.astimezone(clinic.tz)
+    # As the client's pages say: links to change it only while that still works online.
+    changes = change_window(start=appointment.start, clinic=clinic, now=now)
+    changes_until = changes.closes_at.astimezone(clinic.tz)
     context = {
         "kind": message.kind,
+        "changes": changes,
+        "changes_until": f"{day_text(changes_until)} at {dateformat.format(changes_until, 'H:i')}",
         "clinic": clinic,
         "client": message.recipient,
         "appointment": appointment,

@@ -21,3 +21,12 @@ def messages_send_again(*, message_ids: list[int], now: datetime) -> int:
     return Message.objects.filter(pk__in=message_ids, status=Message.Status.FAILED).update(
         status=Message.Status.QUEUED, due_at=now, attempts=0, claimed_at=None, last_error=""
     )
+
+
+def messages_withdraw(*, recipient: User, reason: str) -> int:
+    """Cancel every message not yet sent to `recipient` (an erased account); `reason` is kept on each."""
+    pending = Message.objects.filter(recipient=recipient, status=Message.Status.QUEUED)
+    with transaction.atomic():
+        # Locked, so a dispatcher cannot claim one of them while this change commits.
+        list(pending.select_for_update())
+        return pending.update(status=Message.Status.CANCELLED, last_error=reason)

@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from .factories import ClinicFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts_from_other_tests():
+    """The limits of clinic/throttle.py count in the cache, which outlives each test's database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from django.forms import BaseFormSet, formset_factory
 from bookings.availability import local_datetime
 from bookings.cautions import NO_LIMITS, CautionLimits
 from bookings.models import Clinic, Weekday
-from clinic.forms import ServiceErrorsMixin
+from clinic.forms import ServiceErrorsMixin, StorableTextMixin
+from clinic.validation import date_near_today
 from intake.models import Intake
 
 from .models import SessionNote
@@ -29,6 +30,7 @@ def _date_field(label: str | None = None, *, required: bool = True, help_text: s
         help_text=help_text,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[date_near_today],
         error_messages={"invalid": "Enter a date such as 2026-12-07."},
     )
 
@@ -37,7 +39,7 @@ def _time_widget() -> forms.TimeInput:
     return forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 
 
-class SessionNoteForm(ServiceErrorsMixin, forms.Form):
+class SessionNoteForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     client_reports = forms.CharField(
         label="What the client reports", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -115,7 +117,7 @@ class SessionNoteForm(ServiceErrorsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.base_fields}
 
 
-class CautionOverrideForm(forms.Form):
+class CautionOverrideForm(StorableTextMixin, forms.Form):
     """The desk's reason for booking what the client's cautions rule out online (kept on the
     appointment). Sits inside the booking page's own form."""
 
@@ -166,11 +168,20 @@ class WorkingHoursForm(forms.Form):
             self.add_error("end_time", "The hours must end after they start.")
         return cleaned
 
+    def has_changed(self) -> bool:
+        # A row is filled in once it has a time: the day is a select, so a blank row still
+        # posts one (Monday), and counting it would make the blank rows' times required.
+        return any(self[name].value() not in (None, "") for name in ("start_time", "end_time"))
+
 
 class BaseWorkingHoursFormSet(BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         form.fields["DELETE"].label = "Remove"
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Every row may be left blank, including one whose times were cleared: it is ignored.
+        return {**super().get_form_kwargs(index), "empty_permitted": True}
 
     def kept_forms(self) -> list[forms.Form]:
         return [
@@ -206,7 +217,7 @@ WorkingHoursFormSet = cast(
 )
 
 
-class TimeOffForm(ServiceErrorsMixin, forms.Form):
+class TimeOffForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     """Time off in the clinic's local time; empty times mean whole days."""
 
     service_field_names = {"start": "start_date", "end": "end_date"}
@@ -256,7 +267,7 @@ class TimeOffForm(ServiceErrorsMixin, forms.Form):
         return instant
 
 
-class ClosureForm(ServiceErrorsMixin, forms.Form):
+class ClosureForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     date = _date_field()
     reason = forms.CharField(max_length=200, required=False, help_text="For example: bank holiday.")
 
@@ -270,7 +281,7 @@ class ClosureForm(ServiceErrorsMixin, forms.Form):
         self.helper.add_input(Submit("add", "Close the clinic on this day", css_class="btn-success"))
 
 
-class ClientForm(ServiceErrorsMixin, forms.Form):
+class ClientForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(help_text="If the client already has an account, you'll be taken to it.")
@@ -287,7 +298,7 @@ class ClientForm(ServiceErrorsMixin, forms.Form):
         self.helper.add_input(Submit("save", "Find or create the client", css_class="btn-success"))
 
 
-class ClientSearchForm(forms.Form):
+class ClientSearchForm(StorableTextMixin, forms.Form):
     q = forms.CharField(label="Name, email or phone", max_length=100, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

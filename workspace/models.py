@@ -80,31 +80,6 @@ class SessionNoteRevision(models.Model):
         return f"Revision {self.number} of note #{self.note_id}"
 
 
-class AccessRecord(models.Model):
-    """A staff member opened a client's health information: who, what, whose, when."""
-
-    class What(models.TextChoices):
-        INTAKE = "intake", "Intake (answers and reasons)"
-        INTAKE_OUTCOME = "intake_outcome", "Intake outcome only"
-        SESSION_NOTES = "session_notes", "Session notes"
-
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    what = models.CharField(max_length=32, choices=What.choices)
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField("page", max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["client", "-at"]), models.Index(fields=["viewer", "-at"])]
-
-    def __str__(self) -> str:
-        return f"{self.viewer} opened {self.get_what_display()} of {self.client}"
-
-
 class TherapistNotification(models.Model):
     """Tells a therapist that a client with a caution booked with them (spec §1: "the therapist
     is alerted"), on their agenda until they mark it read.

@@ -1,6 +1,6 @@
 """Reads for the staff workspace: agendas, a client's record, clashes to move, client search.
 
-Access is decided in workspace.access; these functions read what they are asked for.
+Access is decided in privacy.access; these functions read what they are asked for.
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Writes from the staff workspace: session notes, access records, and the schedule's frame
+"""Writes from the staff workspace: session notes and the schedule's frame
 (weekly hours, time off, closures), plus finding or creating a client for a phone booking.
 
 Booking, moving and cancelling go through bookings.services, like every other path. Writes to
@@ -7,7 +7,7 @@ being made at the same moment either lands first (and is then listed as a clash)
 new time off and is refused.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Appointment, Closure, Therapist, TimeOff, Weekday, WorkingHours
+from privacy.access import client_accounts
 
-from .models import AccessRecord, SessionNote, SessionNoteRevision, TherapistNotification
+from .models import SessionNote, SessionNoteRevision, TherapistNotification
 
 NOTE_TEXT_FIELDS = ("client_reports", "findings", "positioning", "areas_treated", "plan", "home_care")
 NOTE_FIELDS = (*NOTE_TEXT_FIELDS, "techniques", "pressure", "pain_before", "pain_after")
@@ -62,23 +63,6 @@ def session_note_save(
             saved_at=now,
         )
         return note
-
-
-def access_record(
-    *,
-    viewer: User,
-    client: User,
-    what: Iterable[str],
-    appointment: Appointment | None = None,
-    path: str = "",
-    now: datetime | None = None,
-) -> list[AccessRecord]:
-    """Keep a record that `viewer` opened `what` (AccessRecord.What values) of `client`."""
-    at = now or timezone.now()
-    return AccessRecord.objects.bulk_create(
-        AccessRecord(viewer=viewer, client=client, what=kind, appointment=appointment, path=path[:300], at=at)
-        for kind in what
-    )
 
 
 def working_hours_replace(
@@ -131,10 +115,13 @@ def closure_remove(*, closure: Closure) -> None:
 
 def client_find_or_create(*, first_name: str, last_name: str, email: str, phone: str) -> tuple[User, bool]:
     """The client with this email, or a new client account (no password: they can set one
-    with "Forgotten your password?"). Returns (client, created)."""
+    with "Forgotten your password?"). Returns (client, created). A staff account's email is
+    refused: a client page is for clients (privacy.access.client_accounts)."""
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email__iexact=email).first() if email else None
     if existing is not None:
+        if not client_accounts().filter(pk=existing.pk).exists():
+            raise ValidationError({"email": ["This email belongs to a staff account, not a client."]})
         return existing, False
     errors: dict[str, list[str]] = {}
     if not email:

@@ -46,16 +46,35 @@ def test_signing_up_ignores_a_next_page_on_another_site(client):
     assert response.url == reverse("home")
 
 
-def test_signing_up_with_an_email_already_in_use_shows_the_error_and_changes_nothing(client):
-    UserFactory(email="ada@example.com")
+def test_signing_up_with_an_existing_email_says_the_same_as_a_new_one_and_emails_the_owner(client):
+    owner = UserFactory(email="ada@example.com", first_name="Ada")
 
     response = client.post(reverse("signup"), SIGNUP)
 
     assert response.status_code == 200
-    assert "An account with this email already exists" in response.context["form"].errors["email"][0]
-    assert "An account with this email already exists" in response.text
+    assert "Check your email to continue" in response.text
+    assert "already" not in response.text
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
+    (notice,) = mail.outbox
+    assert notice.to == ["ada@example.com"]
+    assert "You already have an account" in notice.body
+    assert "/accounts/password-reset/" in notice.body
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    assert owner.last_name != "Lovelace"
+
+
+def test_a_weak_password_is_refused_the_same_way_whether_or_not_the_email_has_an_account(client):
+    weak = {**SIGNUP, "password": "password12", "password_again": "password12"}
+    for_a_new_address = client.post(reverse("signup"), weak).context["form"].errors
+    UserFactory(email="ada@example.com")
+
+    for_an_address_in_use = client.post(reverse("signup"), weak).context["form"].errors
+
+    assert for_an_address_in_use == for_a_new_address
+    assert set(for_a_new_address) == {"password"}
+    assert mail.outbox == []
 
 
 def test_signing_up_with_a_short_password_shows_the_error_and_changes_nothing(client):

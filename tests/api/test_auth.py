@@ -1,3 +1,4 @@
+from django.core import mail
 from django.test import Client
 
 from accounts.models import User
@@ -36,15 +37,20 @@ def test_signing_up_creates_the_account_and_logs_it_in(anonymous_api):
     assert anonymous_api.get("/appointments").status_code == 200
 
 
-def test_signing_up_with_an_existing_email_is_refused_with_field_errors(anonymous_api):
+def test_signing_up_with_an_existing_email_answers_check_your_email_and_emails_the_owner(anonymous_api):
     UserFactory(email="new.client@example.com")
 
     response = anonymous_api.post("/auth/signup", {**SIGNUP, "email": "New.Client@example.com"})
 
-    assert response.status_code == 400
-    assert response.json()["detail"]
-    assert "already exists" in response.json()["errors"]["email"][0]
+    assert response.status_code == 202
+    assert response.json() == {
+        "detail": "Check your email to continue: we've sent a message to that address."
+    }
     assert User.objects.filter(email__iexact="new.client@example.com").count() == 1
+    assert anonymous_api.get("/appointments").status_code == 401
+    (notice,) = mail.outbox
+    assert notice.to == ["new.client@example.com"]
+    assert "You already have an account" in notice.body
 
 
 def test_signing_up_with_a_weak_password_or_blank_names_lists_each_problem(anonymous_api):

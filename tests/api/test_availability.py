@@ -124,3 +124,18 @@ def test_a_cancelled_appointment_frees_its_slot_in_availability(anonymous_api, s
     ]
 
     assert "2026-12-07T10:00:00+00:00" in starts
+
+
+def test_availability_also_lists_each_time_once_with_who_is_free(anonymous_api, service, therapist):
+    other = TherapistFactory(services=[service], weekly_hours=[(time(9), time(12))])
+
+    body = availability(anonymous_api, service=service.pk, start=MONDAY, end=MONDAY).json()
+
+    times = [each["start"] for each in body["times"]]
+    assert times == sorted(set(times)) == sorted({slot["start"] for slot in body["slots"]})
+    assert body["times"][0] == {
+        "start": "2026-12-07T09:00:00+00:00",
+        "end": "2026-12-07T10:00:00+00:00",
+        "therapists": sorted([therapist.pk, other.pk]),
+    }
+    assert body["times"][-1]["therapists"] == [therapist.pk]

@@ -79,8 +79,20 @@ def test_booking_page_shows_the_days_free_slots_to_anyone(client, clinic, servic
     assert "Monday 7 December 2026" in text(response)
     shown = [slot.start.strftime("%H:%M") for slot in response.context["slots"]]
     assert shown[0] == "09:00" and shown[-1] == "17:00"
+    # "Anyone" leaves the therapist to the clinic: the time leads to the confirmation as anyone.
+    anyone = f"{reverse('book_confirm')}?service={service.pk}&therapist=any&start={MONDAY_10_PARAM}"
+    assert f'href="{anyone}"' in text(response)
+    assert f'href="{confirm_url(service, therapist)}"' not in text(response)
+
+
+def test_booking_page_with_a_therapist_leads_to_the_confirmation_with_them(
+    client, clinic, service, therapist
+):
+    response = client.get(
+        reverse("book"), {"service": service.pk, "therapist": therapist.pk, "date": "2026-12-07"}
+    )
+
     assert f'href="{confirm_url(service, therapist)}"' in text(response)
-    assert "Maya Patel" in text(response)  # "Anyone" names the therapist on each slot
 
 
 def test_booking_page_shows_times_in_the_clinics_zone(client, clinic, service, therapist):

@@ -26,5 +26,13 @@ def page(browser, live_server, transactional_db):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Chromium reports each thing the Content-Security-Policy blocked on the console: every
+    # journey then also checks that the policy blocks nothing the pages need.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not refused, refused

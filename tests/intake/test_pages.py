@@ -15,6 +15,7 @@ from intake.forms import RedFlagCheckForm
 from intake.models import Clearance, Intake
 from intake.recheck import RECHECK_QUESTIONS
 from intake.triage import LEG_WEAKNESS_CHOICES, QUESTIONS, SAFETY_NET
+from privacy.models import AccessRecord
 from tests.factories import (
     AppointmentFactory,
     UserFactory,
@@ -23,7 +24,6 @@ from tests.factories import (
     recheck_form_data,
     submit_intake,
 )
-from workspace.models import AccessRecord
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)

@@ -43,6 +43,37 @@ class ReclaimedWhileSendingBackend(locmem.EmailBackend):
         return super().send_messages(messages)
 
 
+class SlowMailServer(locmem.EmailBackend):
+    """Takes `takes` per message (the test's clock moves on), while another dispatcher reclaims
+    whatever looks stuck and, if `rival_sends`, sends it: set by `slow_mail_server`."""
+
+    traveller = None
+    takes = timedelta(seconds=30)
+    rival_sends = False
+    reclaimed = 0
+
+    def send_messages(self, messages):
+        cls = SlowMailServer
+        cls.traveller.shift(cls.takes)
+        if cls.rival_sends:
+            cls.rival_sends = False  # one rival, and it is not itself slow
+            cls.reclaimed += messages_dispatch_due()["reclaimed"]
+        else:
+            cls.reclaimed += messages_reclaim_stuck(now=timezone.now())
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def slow_mail_server(settings):
+    """A SlowMailServer on a clock frozen at NOW; shifts it as each message goes."""
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.SlowMailServer"
+    with time_machine.travel(NOW, tick=False) as traveller:
+        SlowMailServer.traveller, SlowMailServer.reclaimed = traveller, 0
+        yield SlowMailServer
+    SlowMailServer.traveller, SlowMailServer.rival_sends = None, False
+    SlowMailServer.takes = timedelta(seconds=30)
+
+
 def dispatch_at(moment):
     """Run one dispatcher at `moment`; the emails it sent."""
     before = len(mail.outbox)

@@ -89,7 +89,9 @@ def test_the_reminder_goes_24_hours_before_and_not_earlier(booked):
     (reminder,) = dispatch_at(due)
 
     assert reminder.subject == "Reminder: your appointment on Monday 7 December"
-    assert f"/appointments/{booked.pk}/reschedule/" in reminder.body
+    # 24 hours before, the 24-hour window has closed: no link that would only be refused.
+    assert f"/appointments/{booked.pk}/reschedule/" not in reminder.body
+    assert "so it can't be changed or cancelled online" in reminder.body
     assert dispatch_at(due + timedelta(minutes=5)) == []
 
 

@@ -6,8 +6,18 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from notifications.dispatch import MAX_ATTEMPTS, SENDING_TIMEOUT, messages_claim, messages_dispatch_due
+from bookings.selectors import clinic_get
+from notifications.dispatch import (
+    BATCH_SIZE,
+    MAX_ATTEMPTS,
+    SENDING_TIMEOUT,
+    message_send,
+    messages_claim,
+    messages_dispatch_due,
+    messages_heartbeat,
+)
 from notifications.models import Message
+from notifications.selectors import messaging_settings_get
 from tests.factories import AppointmentFactory, UserFactory
 
 from .conftest import MONDAY_10, NOW, FailingEmailBackend, dispatch_at, messages_of
@@ -78,6 +88,81 @@ def test_a_message_left_sending_by_a_killed_worker_is_sent_after_the_timeout(boo
 
     assert [email.subject for email in sent] == ["Your appointment on Monday 7 December"]
     assert (confirmation_of(booked).status, confirmation_of(booked).attempts) == (Status.SENT, 2)
+
+
+def due_confirmations(therapist, service, count):
+    """`count` booked appointments, each with its confirmation due at NOW."""
+    appointments = [
+        AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10 + timedelta(hours=2 * i))
+        for i in range(count)
+    ]
+    Message.objects.bulk_create(
+        Message(kind=Kind.CONFIRMATION, recipient=a.client, appointment=a, due_at=NOW, dedupe_key=f"c:{a.pk}")
+        for a in appointments
+    )
+
+
+BEAT = timedelta(seconds=60)
+
+
+@pytest.mark.parametrize(
+    "first_tick_after", [timedelta(seconds=1), SENDING_TIMEOUT - timedelta(seconds=1), BEAT]
+)
+def test_messages_left_sending_by_a_killed_worker_go_within_two_minutes(
+    clinic, service, therapist, first_tick_after
+):
+    due_confirmations(therapist, service, 25)
+    # A worker claims a batch, sends three of it and is killed at NOW.
+    with time_machine.travel(NOW, tick=False):
+        claimed = messages_claim(now=NOW, limit=BATCH_SIZE)
+        batch = list(Message.objects.filter(pk__in=claimed).order_by("pk"))
+        for message in batch[:3]:
+            messages_heartbeat([message], now=NOW)
+            message_send(message, clinic=clinic_get(), messaging=messaging_settings_get())
+
+    # Beat starts a dispatcher every minute, whatever the phase of its ticks against the crash.
+    tick = NOW + first_tick_after
+    while tick <= NOW + timedelta(minutes=2):
+        dispatch_at(tick)
+        tick += BEAT
+
+    message_ids = [email.extra_headers["Message-ID"] for email in mail.outbox]
+    assert len(message_ids) == len(set(message_ids)) == 25
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert max(Message.objects.values_list("sent_at", flat=True)) <= NOW + timedelta(minutes=2)
+
+
+def test_a_live_workers_heartbeat_keeps_its_claim_through_a_slow_batch(
+    clinic, service, therapist, slow_mail_server
+):
+    # Each message takes 30 seconds, so the batch's last one waits 4.5 minutes for its turn, far
+    # beyond SENDING_TIMEOUT; another dispatcher looks for stuck rows at every send.
+    due_confirmations(therapist, service, BATCH_SIZE)
+
+    messages_dispatch_due()
+
+    assert slow_mail_server.reclaimed == 0
+    assert len(mail.outbox) == BATCH_SIZE
+    assert set(Message.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
+
+
+def test_a_stalled_worker_does_not_send_the_rows_another_worker_took_over(
+    clinic, service, therapist, slow_mail_server
+):
+    # The first send stalls past SENDING_TIMEOUT; meanwhile another dispatcher reclaims the
+    # whole batch and sends it. The stalled message itself may go twice (at least once), the
+    # rest of the batch must not.
+    due_confirmations(therapist, service, 3)
+    slow_mail_server.takes, slow_mail_server.rival_sends = SENDING_TIMEOUT + timedelta(seconds=15), True
+
+    messages_dispatch_due()
+
+    assert slow_mail_server.reclaimed == 3
+    sent_to = [email.to[0] for email in mail.outbox]
+    first, *rest = Message.objects.order_by("pk")
+    assert sent_to.count(first.recipient.email) == 2
+    assert all(sent_to.count(message.recipient.email) == 1 for message in rest)
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
 def test_a_stuck_message_on_its_last_attempt_ends_failed_not_retried_forever(booked):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bookings.models import Appointment, WorkingHours
-from workspace.models import AccessRecord, SessionNote, SessionNoteRevision
+from privacy.models import AccessRecord
+from workspace.models import SessionNote, SessionNoteRevision
 from workspace.services import (
-    access_record,
     client_find_or_create,
     closure_add,
     session_note_save,
@@ -110,50 +110,18 @@ def test_finding_a_client_ignores_the_case_of_the_email(client_user):
     assert (found, created) == (client_user, False)
 
 
+def test_a_staff_members_email_is_not_taken_for_a_clients(therapist):
+    with pytest.raises(ValidationError) as refused:
+        client_find_or_create(first_name="Maya", last_name="Patel", email=therapist.user.email, phone="")
+
+    assert refused.value.message_dict == {"email": ["This email belongs to a staff account, not a client."]}
+
+
 def test_a_new_client_needs_a_name(db):
     with pytest.raises(ValidationError) as refused:
         client_find_or_create(first_name=" ", last_name="Shah", email="priya@example.com", phone="")
 
     assert list(refused.value.message_dict) == ["first_name"]
-
-
-def test_an_access_record_keeps_who_what_whose_and_when(therapist, client_user, past_appointment):
-    (record,) = access_record(
-        viewer=therapist.user,
-        client=client_user,
-        what=["intake"],
-        appointment=past_appointment,
-        path="/staff/x/",
-    )
-
-    assert (record.viewer, record.client, record.what, record.appointment) == (
-        therapist.user,
-        client_user,
-        AccessRecord.What.INTAKE,
-        past_appointment,
-    )
-    assert record.at == datetime(2026, 12, 4, 9, tzinfo=UTC)
-
-
-def test_admins_read_access_records_in_the_admin_and_cannot_change_them(
-    client, clinic_admin, therapist, past_appointment
-):
-    client.force_login(therapist.user)
-    client.get(reverse("workspace:appointment", args=[past_appointment.pk]))
-    client.force_login(clinic_admin)
-
-    changelist = client.get(reverse("admin:workspace_accessrecord_changelist"))
-    record = AccessRecord.objects.get(what="intake")
-    change = client.post(
-        reverse("admin:workspace_accessrecord_change", args=[record.pk]), {"what": "session_notes"}
-    )
-
-    assert changelist.status_code == 200
-    assert "Maya Patel" in changelist.content.decode()
-    assert reverse("admin:workspace_accessrecord_add") not in changelist.content.decode()
-    assert change.status_code == 403
-    record.refresh_from_db()
-    assert record.what == "intake"
 
 
 def test_admins_read_session_notes_with_their_revisions_and_that_is_recorded(

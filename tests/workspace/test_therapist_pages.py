@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from bookings.models import Appointment
+from privacy.models import AccessRecord
 from tests.factories import AppointmentFactory, UserFactory, answer_pre_visit_check, submit_intake
-from workspace.models import AccessRecord, SessionNote, SessionNoteRevision
+from workspace.models import SessionNote, SessionNoteRevision
 
 from .data import MONDAY_10, NOW, THURSDAY_10, note_data
 

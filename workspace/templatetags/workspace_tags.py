@@ -3,8 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_therapist
-
-from ..access import keeps_schedule, uses_workspace
+from privacy.access import keeps_schedule, uses_workspace
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The staff workspace's pages. Access: workspace.access; rules: the services they call.
+"""The staff workspace's pages. Access: privacy.access; rules: the services they call.
 
 - therapist: the agenda, the appointment page (intake, notes, attendance), the client page
 - therapist_notifications: marking read the agenda's "a client with a caution booked" notes

@@ -2,7 +2,7 @@
 then book, move or cancel through bookings.services, under the same rules as online booking."""
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from bookings.availability import Slot, free_slots
-from bookings.cautions import booking_refusal_for_staff, caution_limits
+from bookings.cautions import (
+    booking_refusal,
+    booking_refusal_for_staff,
+    caution_limits,
+    slots_with_therapists_allowed,
+)
 from bookings.errors import BookingError, CautionRuledOut, IntakeRequired, SlotUnavailable
 from bookings.forms import (
     ANYONE,
@@ -27,12 +32,12 @@ from bookings.models import Clinic, Service, Therapist
 from bookings.screening import client_standing, intake_gate_check, intake_record
 from bookings.selectors import clinic_get
 from bookings.services import appointment_book, appointment_cancel, appointment_reschedule
-from bookings.slot_pages import move_forms, slot_buttons, when_text
+from bookings.slot_pages import free_time_buttons, move_forms, when_text
 from clinic.redirects import safe_next
 from intake.forms import IntakeForm, recheck_answers, recheck_form_for
 from intake.selectors import standing_advice
+from privacy.access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
 
-from ..access import keeps_schedule, staff_page, visible_appointment_or_404, visible_client_or_404
 from ..forms import CautionOverrideForm, ClientForm
 from ..services import client_find_or_create
 from . import clinic_today
@@ -110,14 +115,18 @@ def client_book(request: HttpRequest, client_id: int) -> HttpResponse:
         service: Service = form.cleaned_data["service"]
         therapist: Therapist | None = form.cleaned_data["therapist"]
         day: date = form.cleaned_data["date"]
-        confirm_url = reverse("workspace:client_book_confirm", args=[client.pk])
-
-        def slot_url(slot: Slot) -> str:
-            query = {"service": service.pk, "therapist": slot.therapist_id, "start": start_param(slot.start)}
-            return f"{confirm_url}?{urlencode(query, safe=':')}"
-
         query = {"service": service.pk, "therapist": therapist.pk if therapist else ANYONE}
-        context |= _day_of_slots(clinic, form, service, therapist, day, slot_url, query)
+        context |= _day_of_slots(
+            clinic,
+            form,
+            service,
+            therapist,
+            day,
+            lambda slot: _book_confirm_url(client, service, slot.therapist_id, slot.start),
+            query,
+            anyone_url=lambda start: _book_confirm_url(client, service, None, start),
+            client=client,
+        )
         context["caution_ruled_out"] = _caution_ruled_out(client, service, therapist)
     return render(request, "workspace/client_book.html", context)
 
@@ -145,7 +154,7 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         context |= {"intake_refusal": error.message, "refused_outcome": error.outcome}
         return render(request, "workspace/client_book_confirm.html", context)
     override_form = None
-    if chosen and (ruled_out := _caution_ruled_out(client, chosen["service"], chosen["therapist"])):
+    if chosen and (ruled_out := _caution_refusal(client, chosen["service"], chosen["therapist"])):
         override_form = CautionOverrideForm(request.POST if request.method == "POST" else None)
         context |= {"caution_ruled_out": ruled_out, "override_form": override_form}
     recheck_ready = red_flag_form is None or red_flag_form.is_valid()
@@ -169,20 +178,13 @@ def client_book_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
             }
         except SlotUnavailable as error:
             context["refusal"] = error.message
-            book_url = reverse("workspace:client_book_confirm", args=[client.pk])
-            context["alternatives"] = slot_buttons(
+            service = chosen["service"]
+            context["alternatives"] = free_time_buttons(
                 error.alternatives,
-                lambda slot: (
-                    f"{book_url}?"
-                    + urlencode(
-                        {
-                            "service": chosen["service"].pk,
-                            "therapist": slot.therapist_id,
-                            "start": start_param(slot.start),
-                        },
-                        safe=":",
-                    )
-                ),
+                anyone=chosen["therapist"] is None,
+                slot_url=lambda slot: _book_confirm_url(client, service, slot.therapist_id, slot.start),
+                anyone_url=lambda start: _book_confirm_url(client, service, None, start),
+                clinic=clinic,
             )
         except CautionRuledOut as error:
             context |= {
@@ -225,7 +227,7 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if choice is not None and choice.is_valid():
         context["confirming"] = choice.cleaned_data
         override_form = None
-        if ruled_out := _caution_ruled_out(found.client, service, choice.cleaned_data["therapist"]):
+        if ruled_out := _caution_refusal(found.client, service, choice.cleaned_data["therapist"]):
             override_form = CautionOverrideForm(request.POST if request.method == "POST" else None)
             context |= {"caution_ruled_out": ruled_out, "override_form": override_form}
         recheck_ready = red_flag_form is None or red_flag_form.is_valid()
@@ -243,7 +245,9 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             )
         except SlotUnavailable as error:
             context |= {"refusal": error.message, "confirming": None}
-            context["alternatives"] = slot_buttons(error.alternatives, choose_url)
+            context["alternatives"] = free_time_buttons(
+                error.alternatives, anyone=False, slot_url=choose_url, clinic=clinic
+            )
             return render(request, "workspace/appointment_move.html", context)
         except IntakeRequired as error:
             context |= {"refusal": error.message, "confirming": None, **_intake_status(found.client, clinic)}
@@ -269,6 +273,8 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             choose_url,
             query,
             ignore_appointment_id=found.pk,
+            client=found.client,
+            prefer=found.therapist,
         )
     return render(request, "workspace/appointment_move.html", context)
 
@@ -297,6 +303,28 @@ def _caution_ruled_out(client: User, service: Service, therapist: Therapist | No
     return booking_refusal_for_staff(limits, service=service, therapist=therapist)
 
 
+def _caution_refusal(client: User, service: Service, therapist: Therapist | None) -> str:
+    """_caution_ruled_out, only when booking would refuse without an override.
+
+    For "anyone" (None) that is the service alone: the clinic picks among the therapists the
+    client's cautions allow.
+    """
+    limits = caution_limits(client_standing(client).codes)
+    if not booking_refusal(limits, service=service, therapist=therapist):
+        return ""
+    return booking_refusal_for_staff(limits, service=service, therapist=therapist)
+
+
+def _book_confirm_url(client: User, service: Service, therapist_id: int | None, start: datetime) -> str:
+    """The desk's confirm step for a free time; `therapist_id` None is "anyone"."""
+    query = {
+        "service": service.pk,
+        "therapist": ANYONE if therapist_id is None else therapist_id,
+        "start": start_param(start),
+    }
+    return f"{reverse('workspace:client_book_confirm', args=[client.pk])}?{urlencode(query, safe=':')}"
+
+
 def _override_reason(override_form: CautionOverrideForm | None) -> str:
     return override_form.cleaned_data["caution_override"] if override_form is not None else ""
 
@@ -321,7 +349,17 @@ def _day_of_slots(
     slot_url: Callable[[Slot], str],
     query: Mapping[str, object],
     ignore_appointment_id: int | None = None,
+    *,
+    anyone_url: Callable[[datetime], str] | None = None,
+    client: User | None = None,
+    prefer: Therapist | None = None,
 ) -> dict[str, object]:
+    """The day's free times as buttons: for "anyone", each time once (free_time_buttons).
+
+    Booking for `client`, "anyone" leaves out therapists their cautions rule out: the booking
+    service picks only among the others (the desk chooses a therapist to override).
+    """
+
     def day_url(other: date) -> str:
         return "?" + urlencode({**query, "date": other.isoformat()})
 
@@ -333,11 +371,20 @@ def _day_of_slots(
         clinic=clinic,
         ignore_appointment_id=ignore_appointment_id,
     )
+    if therapist is None and client is not None:
+        slots = slots_with_therapists_allowed(caution_limits(client_standing(client).codes), slots)
     return {
         "service": service,
         "day": day,
         "anyone": therapist is None,
-        "slots": slot_buttons(slots, slot_url),
+        "slots": free_time_buttons(
+            slots,
+            anyone=therapist is None,
+            slot_url=slot_url,
+            anyone_url=anyone_url,
+            clinic=clinic,
+            prefer=prefer,
+        ),
         "previous_day_url": day_url(day - timedelta(days=1)) if day > form.today else None,
         "next_day_url": day_url(day + timedelta(days=1)) if day < form.last_day else None,
     }

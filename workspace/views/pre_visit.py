@@ -25,8 +25,7 @@ from bookings.previsit import (
 )
 from bookings.selectors import clinic_get
 from intake.selectors import Standing, standing_advice
-
-from ..access import can_record_attendance, staff_page, uses_workspace, visible_appointment_or_404
+from privacy.access import can_record_attendance, staff_page, uses_workspace, visible_appointment_or_404
 
 
 def pre_visit_context(

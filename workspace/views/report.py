@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bookings.selectors import clinic_get
+from privacy.access import keeps_schedule, staff_page
 
-from ..access import keeps_schedule, staff_page
 from ..forms import ReportPeriodForm
 from ..report import clinic_report
 from . import clinic_today

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import is_clinic_admin
 from bookings.models import Closure, Therapist, TimeOff, WorkingHours
 from bookings.selectors import clinic_get
+from privacy.access import keeps_schedule, staff_page
 
 from .. import selectors
-from ..access import keeps_schedule, staff_page
 from ..forms import ClosureForm, DayForm, TimeOffForm, WorkingHoursFormSet
 from ..schedule import schedule_day as read_day
 from ..schedule import schedule_week as read_week

@@ -21,9 +21,7 @@ from bookings.selectors import clinic_get
 from bookings.services import appointment_record_attendance
 from clinic.redirects import safe_next
 from intake.selectors import intake_latest
-
-from .. import selectors
-from ..access import (
+from privacy.access import (
     agenda_therapists,
     appointments_visible_to,
     can_read_clinical,
@@ -37,9 +35,13 @@ from ..access import (
     visible_appointment_or_404,
     visible_client_or_404,
 )
+from privacy.models import AccessRecord
+from privacy.records import clinical_page, clinical_read
+
+from .. import selectors
 from ..forms import ClientSearchForm, DayForm, SessionNoteForm
-from ..models import AccessRecord, SessionNote
-from ..services import access_record, session_note_refusal, session_note_save
+from ..models import SessionNote
+from ..services import session_note_refusal, session_note_save
 from . import clinic_today
 from .pre_visit import pre_visit_context
 
@@ -94,6 +96,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(uses_workspace)
+@clinical_page
 @require_http_methods(["GET", "POST"])
 def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = visible_appointment_or_404(request.user, appointment_id)
@@ -142,9 +145,6 @@ def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     clients = selectors.clients_matching(clients_visible_to(request.user), query)
-    if not query:
-        # Listing everyone is for a therapist's own clients; the desk searches.
-        clients = clients.exclude(is_staff=True).exclude(therapist__isnull=False)
     context = {
         "form": form,
         "query": query,
@@ -156,6 +156,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(uses_workspace)
+@clinical_page
 @require_GET
 def client(request: HttpRequest, client_id: int) -> HttpResponse:
     found = visible_client_or_404(request.user, client_id)
@@ -176,7 +177,7 @@ def client(request: HttpRequest, client_id: int) -> HttpResponse:
     if clinical:
         notes = selectors.client_session_notes(found)
         context |= {"notes": notes, "pain_series": selectors.pain_series(notes, clinic)}
-    _record_access(request, found, clinical)
+    _clinical_read(request, found, clinical)
     return render(request, "workspace/client.html", context)
 
 
@@ -211,11 +212,11 @@ def _appointment_context(
             if each.appointment_id != found.pk
         ]
         context["revisions"] = list(note.revisions.select_related("saved_by")) if note else []
-    _record_access(request, client, clinical, found)
+    _clinical_read(request, client, clinical, found)
     return context
 
 
-def _record_access(
+def _clinical_read(
     request: HttpRequest, client: User, clinical: bool, found: Appointment | None = None
 ) -> None:
     what = (
@@ -223,10 +224,4 @@ def _record_access(
         if clinical
         else [AccessRecord.What.INTAKE_OUTCOME]
     )
-    access_record(
-        viewer=request.user,  # type: ignore[arg-type]
-        client=client,
-        what=what,
-        appointment=found,
-        path=request.get_full_path(),
-    )
+    clinical_read(request, clients=[client], what=what, appointment=found)

@@ -5,8 +5,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from clinic.redirects import safe_next
+from privacy.access import staff_page, uses_workspace
 
-from ..access import staff_page, uses_workspace
 from ..services import therapist_notification_mark_read
 
 

@@ -1,6 +1,9 @@
-"""Create a demo clinic: services, three therapists with weekly hours, and demo logins.
+"""Create a demo clinic that looks alive on first login: services, three therapists with weekly
+hours, demo logins, and about twenty clients with intakes, past sessions and bookings to come
+(bookings/management/demo_cast.py), all dated from today in the clinic's time zone.
 
-Running it again updates the same rows instead of adding more.
+Running it again adds nothing: the catalogue is updated in place, a therapist's weekly hours
+are written only when they have none, and each client's story only where it is missing.
 """
 
 from datetime import time
@@ -9,13 +12,13 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ADMIN_GROUP, FRONT_DESK_GROUP
 from bookings.models import Clinic, Service, Therapist, WorkingHours
-from bookings.screening import intake_record
-from intake.selectors import intake_latest
-from intake.triage import QUESTIONS
+
+from ..demo_history import demo_clients_seed, demo_password_hash
 
 DEMO_PASSWORD = "massage-demo-2026"
 
@@ -81,11 +84,12 @@ WEEKLY_HOURS = [(time(9), time(13)), (time(14), time(18))]  # Monday to Saturday
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo clinic, its services, therapists and demo logins."
+    help = "Create or refresh the demo clinic: services, therapists, logins, clients and their bookings."
 
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
-        Clinic.objects.update_or_create(
+        now = timezone.now()
+        clinic, _ = Clinic.objects.update_or_create(
             pk=1,
             defaults={
                 "name": "Riverside Massage Clinic",
@@ -122,7 +126,8 @@ class Command(BaseCommand):
                 },
             )
             therapist.services.set(_services_for(offers, services))
-            therapist.working_hours.all().delete()
+            if therapist.working_hours.exists():
+                continue  # the desk may have changed them
             WorkingHours.objects.bulk_create(
                 WorkingHours(therapist=therapist, weekday=day, start_time=start, end_time=end)
                 for day in range(6)
@@ -132,10 +137,14 @@ class Command(BaseCommand):
         admin.groups.add(Group.objects.get_or_create(name=ADMIN_GROUP)[0])
         desk = _user("desk@clinic.example", "Frankie", "Front", is_staff=True)
         desk.groups.add(Group.objects.get_or_create(name=FRONT_DESK_GROUP)[0])
-        client = _user("client@example.com", "Sam", "Jones", phone="07700 900123")
-        if intake_latest(client) is None:
-            intake_record(client=client, answers=_clear_demo_answers(), consent=True)
+        seeded = demo_clients_seed(
+            clinic=clinic, now=now, admin=admin, desk=desk, password=DEMO_PASSWORD, stdout=self.stdout
+        )
 
+        self.stdout.write(
+            f"Demo clients: {seeded.clients} new, {seeded.intakes} intakes, {seeded.sessions} past "
+            f"appointments and {seeded.bookings} bookings added."
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo clinic ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
@@ -153,7 +162,7 @@ def _user(email: str, first: str, last: str, **flags: object) -> User:
         email=email, defaults={"first_name": first, "last_name": last, **flags}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
 
@@ -164,16 +173,3 @@ def _services_for(offers: str, services: list[Service]) -> list[Service]:
     if offers == "gentle":
         return [s for s in services if s.name.startswith(("Myofascial", "Swedish", "Deep"))]
     return services
-
-
-def _clear_demo_answers() -> dict[str, object]:
-    answers: dict[str, object] = {key: False for key in QUESTIONS}
-    answers.update(
-        leg_weakness="none",
-        recent_surgery_weeks=None,
-        age=42,
-        pain_score=5,
-        pain_radiates_below_knee=True,
-        symptom_weeks=3,
-    )
-    return answers

@@ -1,4 +1,4 @@
-"""Who on the staff may see and do what: the workspace's privacy rules, in one place.
+"""Who on the staff may see and do what: the clinic's privacy rules, in one place.
 
 - Admins (superusers or "Clinic admin") see everything.
 - Front desk see the whole schedule, every client's contact details and each intake's
@@ -7,9 +7,14 @@
 - A therapist sees their own appointments and only the clients who have an appointment with
   them (past or upcoming, not cancelled): those clients' intakes and session notes.
 - Clients and anonymous visitors see nothing here.
+- A client page is for clients: staff accounts are never listed or opened as clients.
 
-Every workspace view asks these functions. Anything they refuse answers 404, as if the page or
-the row did not exist, so guessing ids reveals nothing (anonymous visitors are sent to log in).
+Every staff page asks these functions. Anything they refuse answers 404, as if the page or the
+row did not exist, so guessing ids reveals nothing (anonymous visitors are sent to log in).
+
+This module reads the accounts' and the bookings' models and nothing above them, so any page
+(intake's, the workspace's, the admin's) can ask it. Reads of clinical data are kept on record
+by privacy.records.
 """
 
 from collections.abc import Callable
@@ -22,7 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.roles import is_clinic_admin, is_front_desk, is_therapist
+from accounts.roles import ADMIN_GROUP, FRONT_DESK_GROUP, is_clinic_admin, is_front_desk, is_therapist
 from bookings.models import Appointment, Therapist
 
 AnyUser = User | AnonymousUser
@@ -43,14 +48,21 @@ def uses_workspace(user: AnyUser) -> bool:
     return keeps_schedule(user) or is_therapist(user)
 
 
+def client_accounts() -> QuerySet[User]:
+    """Every client's account: anyone who is not staff (admin, front desk, therapist)."""
+    return User.objects.filter(is_staff=False, is_superuser=False, therapist__isnull=True).exclude(
+        groups__name__in=(ADMIN_GROUP, FRONT_DESK_GROUP)
+    )
+
+
 def clients_visible_to(user: AnyUser) -> QuerySet[User]:
     """The clients whose page `user` may open (contact details, appointments, intake outcome)."""
     if keeps_schedule(user):
-        return User.objects.all()
+        return client_accounts()
     therapist = therapist_of(user)
     if therapist is None:
         return User.objects.none()
-    return User.objects.filter(pk__in=_clients_of(therapist).values("client_id"))
+    return client_accounts().filter(pk__in=_clients_of(therapist).values("client_id"))
 
 
 def can_read_clinical(user: AnyUser, client: User) -> bool:
