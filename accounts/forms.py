@@ -41,13 +41,12 @@ class SignupForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
         help_text="So the clinic can reach you if your appointment has to change.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+    # Asked once, with a "Show" button (static/js/show-password.js) to check it instead of typing
+    # it twice: one input less on the way to a booking; a mistyped password has the reset link.
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password_again = forms.CharField(
-        label="Password again",
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="10 characters or more.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-show-password": ""}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,15 +58,7 @@ class SignupForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
             "email",
             "phone",
             "password",
-            "password_again",
         )
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        password, again = cleaned.get("password"), cleaned.get("password_again")
-        if password and again and password != again:
-            self.add_error("password_again", "The two passwords don't match.")
-        return cleaned
 
 
 class EmailAuthenticationForm(StorableTextMixin, AuthenticationForm):

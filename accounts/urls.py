@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import ClinicPasswordResetForm, ClinicSetPasswordForm, EmailAuthenticationForm
+from .forms import ClinicPasswordResetForm, ClinicSetPasswordForm
 
 # django.contrib.admin comes before accounts in INSTALLED_APPS and ships its own
 # registration/password_reset_*.html, so the clinic's templates have names of their own.
@@ -19,13 +19,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

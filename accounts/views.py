@@ -1,20 +1,22 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from clinic.redirects import safe_next
 from clinic.throttle import EMAIL_CHANGES_PER_ACCOUNT, client_ip, throttle_posts
 
-from .forms import ClinicPasswordChangeForm, EmailChangeForm, ProfileForm, SignupForm
+from .forms import ClinicPasswordChangeForm, EmailAuthenticationForm, EmailChangeForm, ProfileForm, SignupForm
 from .models import User
+from .roles import is_staff_member
 from .selectors import email_change_waiting
 from .services import (
     email_change_pending,
@@ -105,6 +107,21 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"Your email address is now {user.email}.")
         return redirect("account" if request.user.pk == change.user_id else "login")
     return render(request, "accounts/email_change_confirm.html", {"change": change})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's, by email; with no `next`, staff start in their workspace and clients on the home page.
+
+    A `next` page still wins for everyone, once Django has checked it is on this site.
+    """
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        if is_staff_member(self.request.user):  # type: ignore[arg-type]
+            return resolve_url(settings.STAFF_LOGIN_REDIRECT_URL)
+        return super().get_default_redirect_url()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

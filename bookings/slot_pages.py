@@ -112,11 +112,14 @@ def free_times_context(
     ignore_appointment_id: int | None = None,
     limits: CautionLimits = NO_LIMITS,
     prefer: Therapist | None = None,
+    first_free_day: bool = False,
 ) -> dict[str, object]:
     """The free times of the chosen day as buttons, and links to move between days.
 
     Only slots that booking would accept under the client's cautions (`limits`) are offered;
     "anyone" shows each time once (slot_pages.free_time_buttons: `anyone_url`, `prefer`).
+    With `first_free_day` (no day chosen yet), a day with nothing free gives way to the next
+    day that has a free time, rather than a page to click past.
     """
     therapist: Therapist | None = form.cleaned_data["therapist"]
     day: date = form.cleaned_data["date"]
@@ -136,13 +139,23 @@ def free_times_context(
         )
         return slots_allowed(limits, slots, service=service)
 
+    def local_day(slot: Slot) -> date:
+        return slot.start.astimezone(clinic.tz).date()
+
+    on_the_day = slots_between(day, day)
     later = slots_between(day + timedelta(days=1), form.last_day)
-    next_free_day = later[0].start.astimezone(clinic.tz).date() if later else None
+    nothing_free_on: date | None = None
+    if first_free_day and not on_the_day and later:
+        nothing_free_on, day = day, local_day(later[0])
+        on_the_day = [slot for slot in later if local_day(slot) == day]
+        later = [slot for slot in later if local_day(slot) > day]
+    next_free_day = local_day(later[0]) if later else None
     return {
         "service": service,
         "day": day,
+        "nothing_free_on": nothing_free_on,
         "slots": free_time_buttons(
-            slots_between(day, day),
+            on_the_day,
             anyone=therapist is None,
             slot_url=slot_url,
             anyone_url=anyone_url,

@@ -106,11 +106,13 @@ def book(request: HttpRequest) -> HttpResponse:
             anyone_url=lambda start: _confirm_url(service=service, therapist_id=None, start=start),
             base_query={"service": service.pk},
             limits=limits,
+            first_free_day="date" not in request.GET,
         )
     return render(request, "bookings/book.html", context)
 
 
-@login_required
+# A visitor who picked a time is most likely new: the sign-up page, which links to log in.
+@login_required(login_url="signup")
 @throttle_posts(BOOKING_ATTEMPTS_PER_CLIENT)
 @require_http_methods(["GET", "POST"])
 def book_confirm(request: ClientRequest) -> HttpResponse:
@@ -134,6 +136,7 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
     context["changes"] = change_window(start=chosen["start"], clinic=clinic_get(), now=timezone.now())
     try:
         intake_gate_check(client=request.user)
+        context |= _advice_before_booking(request.user)
         # Said before the questions are asked: booking would refuse it after them.
         ruled_out = booking_refusal(
             caution_limits_of(request.user),
@@ -173,6 +176,20 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
     return render(request, "bookings/book_confirm.html", context)
 
 
+def _advice_before_booking(client: User) -> dict[str, object]:
+    """The intake's advice for a client who may book, also shown after the intake (intake_result).
+
+    A new client comes here straight from the intake (intake.views.intake_start), so this page
+    is where they read their cautions and the safety net before they confirm.
+    """
+    clinic = clinic_get()
+    standing = client_standing(client)
+    advice = standing_advice(
+        standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
+    )
+    return {"safety_advice": advice, "outcome": standing.outcome}
+
+
 def _to_intake(error: IntakeRequired, *, come_back_to: str) -> HttpResponse:
     """No current intake: fill it in, then come back. A red flag: the advice page."""
     if error.outcome is None:
@@ -194,6 +211,9 @@ def appointment_booked(request: ClientRequest, appointment_id: int) -> HttpRespo
         "appointment": appointment,
         "changes": change_window(start=appointment.start, clinic=clinic, now=timezone.now()),
         "safety_advice": safety_advice,
+        "first_visit": not appointments_of_client(request.user.pk)
+        .filter(status=Appointment.Status.COMPLETED)
+        .exists(),
     }
     return render(request, "bookings/appointment_booked.html", context)
 

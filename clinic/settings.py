@@ -124,6 +124,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Therapists, front desk and admins start in their workspace (accounts.views.LoginView).
+STAFF_LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Accounts hold health data: 10 characters at least, and never only spaces.

@@ -10,8 +10,10 @@ from typing import Any, Literal, get_args
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
@@ -51,6 +53,26 @@ MASSAGE_SAFETY_KEYS = (
     "pregnant",
     "osteoporosis",
 )
+
+
+class Details(Div):
+    """Layout object: fields behind a closed <details>, open when one of them has an error."""
+
+    template = "intake/crispy/details.html"
+
+    def __init__(self, summary: str, *fields: object, hint: str = "", **kwargs: object) -> None:
+        super().__init__(*fields, **kwargs)
+        self.summary, self.hint = summary, hint
+
+    def render(
+        self, form: forms.Form, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
+    ) -> str:
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        names = {pointer.name for pointer in self.get_field_names()}
+        is_open = any(form.errors.get(name) for name in names)
+        return render_to_string(
+            self.template, {"summary": self.summary, "hint": self.hint, "fields": fields, "open": is_open}
+        )
 
 
 def _yes_or_no(value: str) -> bool:
@@ -184,13 +206,9 @@ class IntakeForm(StorableTextMixin, ServiceErrorsMixin, SurgeryQuestionMixin, fo
         self.helper.layout = self.layout()
 
     def layout(self) -> Layout:
+        # Every question on show is required; the optional details wait behind one <details>.
         return Layout(
-            Fieldset(
-                "About your pain",
-                "pain_location",
-                *(_question(key) for key in PAIN_KEYS),
-                InlineCheckboxes("worse_with"),
-            ),
+            Fieldset("About your pain", *(_question(key) for key in PAIN_KEYS)),
             Fieldset(
                 "Important safety questions",
                 HTML(
@@ -207,14 +225,20 @@ class IntakeForm(StorableTextMixin, ServiceErrorsMixin, SurgeryQuestionMixin, fo
                 "recent_surgery_weeks",
                 "age",
             ),
-            Fieldset("Your health and medicines", "health_history", "medications"),
-            Fieldset(
-                "How you like your massage",
-                _inline_radios("pressure_preference"),
-                "positioning",
-                "areas_to_avoid",
+            Details(
+                "Optional: tell your therapist more",
+                Fieldset("More about your pain", "pain_location", InlineCheckboxes("worse_with")),
+                Fieldset("Your health and medicines", "health_history", "medications"),
+                Fieldset(
+                    "How you like your massage",
+                    _inline_radios("pressure_preference"),
+                    "positioning",
+                    "areas_to_avoid",
+                ),
+                Fieldset("Your goals", "goals"),
+                hint="Where it hurts, your health and medicines, how you like your massage and what you "
+                "hope for. You can skip this and tell your therapist at your visit.",
             ),
-            Fieldset("Your goals", "goals"),
             Fieldset("Consent", "consent"),
         )
 

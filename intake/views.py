@@ -5,7 +5,7 @@ Clinical answers travel only in POST bodies and are never logged; URLs carry ids
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,7 +30,7 @@ from privacy.records import clinical_page, clinical_read
 
 from .forms import ClearanceForm, IntakeForm, RedFlagCheckForm
 from .models import Clearance, Intake
-from .selectors import BLOCKING, intake_is_lifted, intakes_blocking, standing_advice
+from .selectors import BLOCKING, intake_is_lifted, intake_latest, intakes_blocking, standing_advice
 from .triage import Outcome
 
 BLOCKED_PER_PAGE = 50
@@ -58,8 +58,25 @@ def intake_start(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if _goes_on_to_confirm(next_url) and client_standing(request.user).can_book:  # type: ignore[arg-type]
+                return redirect(next_url)
             return redirect(_with_next(reverse("intake_result"), next_url))
-    return render(request, "intake/start.html", {"form": form, "next": next_url})
+    context = {
+        "form": form,
+        "next": next_url,
+        "first_intake": intake_latest(request.user) is None,  # type: ignore[arg-type]
+    }
+    return render(request, "intake/start.html", context)
+
+
+def _goes_on_to_confirm(next_url: str) -> bool:
+    """Is `next` the booking's confirm step? It shows the advice of the result page (the cautions
+    and the safety net) above its button, so a client who may book goes straight back to it; a
+    red flag, or any other `next`, still gets the result page."""
+    try:
+        return bool(next_url) and resolve(urlsplit(next_url).path).url_name == "book_confirm"
+    except Resolver404:
+        return False
 
 
 @login_required

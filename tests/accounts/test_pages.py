@@ -13,7 +13,6 @@ SIGNUP = {
     "email": "Ada@Example.com",
     "phone": "07700 900456",
     "password": "a-long-enough-secret",
-    "password_again": "a-long-enough-secret",
 }
 
 
@@ -66,7 +65,7 @@ def test_signing_up_with_an_existing_email_says_the_same_as_a_new_one_and_emails
 
 
 def test_a_weak_password_is_refused_the_same_way_whether_or_not_the_email_has_an_account(client):
-    weak = {**SIGNUP, "password": "password12", "password_again": "password12"}
+    weak = {**SIGNUP, "password": "password12"}
     for_a_new_address = client.post(reverse("signup"), weak).context["form"].errors
     UserFactory(email="ada@example.com")
 
@@ -78,7 +77,7 @@ def test_a_weak_password_is_refused_the_same_way_whether_or_not_the_email_has_an
 
 
 def test_signing_up_with_a_short_password_shows_the_error_and_changes_nothing(client):
-    response = client.post(reverse("signup"), {**SIGNUP, "password": "short1", "password_again": "short1"})
+    response = client.post(reverse("signup"), {**SIGNUP, "password": "short1"})
 
     assert response.status_code == 200
     assert "too short" in " ".join(response.context["form"].errors["password"])
@@ -86,10 +85,32 @@ def test_signing_up_with_a_short_password_shows_the_error_and_changes_nothing(cl
     assert "_auth_user_id" not in client.session
 
 
-def test_signing_up_with_two_different_passwords_is_refused(client):
-    response = client.post(reverse("signup"), {**SIGNUP, "password_again": "something-else-entirely"})
+def test_sign_up_asks_for_the_password_once_with_a_button_to_show_it(client):
+    response = client.get(reverse("signup"))
 
-    assert response.context["form"].errors["password_again"] == ["The two passwords don't match."]
+    assert list(response.context["form"].fields) == ["first_name", "last_name", "email", "phone", "password"]
+    assert response.text.count('type="password"') == 1
+    assert "data-show-password" in response.text
+    assert "/static/js/show-password.js" in response.text
+
+
+def test_signing_up_on_the_way_to_a_booking_offers_log_in_first_keeping_next(client):
+    next_url = "/book/confirm/?service=1&therapist=2&start=2026-12-07T10:00Z"
+
+    response = client.get(reverse("signup"), {"next": next_url})
+
+    top = response.text[: response.text.index('<div class="card')]
+    assert "Already have an account?" in top
+    assert f'href="{reverse("login")}?next=/book/confirm/%3Fservice%3D1%26therapist%3D2' in top
+
+
+def test_a_sign_up_with_mistakes_lists_every_one_at_the_top_linking_to_its_field(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "first_name": "", "email": "not-an-email"})
+
+    summary = response.text[response.text.index("error-summary") : response.text.index('<div class="card')]
+    assert 'href="#id_first_name"' in summary
+    assert 'href="#id_email"' in summary
+    assert summary.count("<li>") == 2
     assert not User.objects.exists()
 
 

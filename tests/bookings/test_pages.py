@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bookings.models import Appointment
 from intake.recheck import RECHECK_QUESTIONS
+from intake.triage import CAUTION_ADVICE, SAFETY_NET
 from tests.factories import (
     AppointmentFactory,
     ServiceFactory,
@@ -105,14 +106,28 @@ def test_booking_page_shows_times_in_the_clinics_zone(client, clinic, service, t
     assert ">09:00<" in text(response)
 
 
-def test_booking_page_defaults_to_today_and_offers_the_next_day_with_free_times(
+def test_booking_page_with_nothing_free_today_shows_the_first_day_with_free_times(
     client, clinic, service, therapist
 ):
     with time_machine.travel(datetime(2026, 12, 5, 17, 30, tzinfo=UTC), tick=False):  # Saturday evening
         response = client.get(reverse("book"), {"service": service.pk})
 
+    assert "Nothing is free today: here is the first day with free times." in text(response)
+    assert "Monday 7 December 2026" in text(response)
+    assert response.context["slots"][0].start == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert "date=2026-12-05" in response.context["previous_day_url"]
+    assert "date=2026-12-08" in response.context["next_free_day_url"]
+
+
+def test_booking_page_for_a_day_the_client_chose_says_it_is_full_and_offers_the_next_free_day(
+    client, clinic, service, therapist
+):
+    with time_machine.travel(datetime(2026, 12, 5, 17, 30, tzinfo=UTC), tick=False):  # Saturday evening
+        response = client.get(reverse("book"), {"service": service.pk, "date": "2026-12-05"})
+
     assert "Saturday 5 December 2026" in text(response)
     assert "There are no free times on this day" in text(response)
+    assert "Nothing is free" not in text(response)
     assert "Next day with free times: Monday 7 December" in text(response)
     assert "date=2026-12-07" in response.context["next_free_day_url"]
 
@@ -148,16 +163,38 @@ def test_a_therapist_who_does_not_offer_the_service_is_explained(client, clinic,
     assert "Lee Chan doesn't offer Deep tissue" in text(response)
 
 
-def test_confirming_without_logging_in_sends_to_login_and_keeps_the_slot(client, clinic, service, therapist):
+def test_confirming_without_logging_in_sends_to_sign_up_and_keeps_the_slot(client, clinic, service, therapist):
     url = confirm_url(service, therapist)
 
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-    login_page = client.get(response.url)
-    assert login_page.context["next"] == url
+    assert response.url.startswith(reverse("signup"))
+    signup_page = client.get(response.url)
+    assert signup_page.context["next"] == url
+    assert "Already have an account?" in text(signup_page)
     assert not Appointment.objects.exists()
+
+
+def test_confirm_page_shows_the_safety_net_before_the_button(logged_in, service, therapist, clinic):
+    page = text(logged_in.get(confirm_url(service, therapist)))
+
+    advice = page.index("Please keep this in mind")
+    assert advice < page.index("Confirm booking") < page.index("What to expect at your first visit")
+    for paragraph in SAFETY_NET:
+        assert paragraph.format(emergency_number=clinic.emergency_number) in page
+    assert "adapt the massage" not in page
+
+
+def test_confirm_page_gives_a_caution_client_their_advice(client, service, therapist, clinic):
+    on_blood_thinners = UserFactory()
+    submit_intake(on_blood_thinners, anticoagulants=True)
+    client.force_login(on_blood_thinners)
+
+    page = text(client.get(confirm_url(service, therapist)))
+
+    assert "Your therapist will read your answers and adapt the massage" in page
+    assert CAUTION_ADVICE["C1"] in page
 
 
 def test_confirm_page_summarises_the_slot_before_booking(logged_in, service, therapist, clinic):
@@ -258,6 +295,26 @@ def test_booking_a_free_slot_creates_one_appointment_and_shows_the_confirmation(
     assert "Monday 7 December 2026 at 10:00" in text(response)
     assert "£65.00" in text(response)
     assert "1 River Street" in text(response)
+    assert "What to expect at your first visit" in text(response)
+    assert "lie on your side with pillows" in text(response)
+
+
+def test_the_booked_page_leaves_out_the_first_visit_for_a_client_who_has_had_a_session(
+    logged_in, client_user, clinic, service, therapist
+):
+    AppointmentFactory(
+        client=client_user,
+        therapist=therapist,
+        service=service,
+        start=NOW - timedelta(days=7),
+        status=Appointment.Status.COMPLETED,
+    )
+    booked = AppointmentFactory(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
+
+    response = logged_in.get(reverse("appointment_booked", args=[booked.pk]))
+
+    assert "You're booked in" in text(response)
+    assert "What to expect at your first visit" not in text(response)
     assert "until Sunday 6 December, 10:00" in text(response)  # the 24-hour cancellation window
     assert "020 7946 0000" in text(response)
     assert "Go to A&E or call 999 if you get: sciatica in both legs" in text(response)  # the safety net

@@ -101,7 +101,8 @@ def history(clinic, therapist, service, frozen):
 
 
 @pytest.fixture
-def browser(history):
+def signed_in(history):
+    """The client's own browser, logged in."""
     browser = Client()
     browser.force_login(history.client)
     return browser

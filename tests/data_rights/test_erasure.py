@@ -32,10 +32,12 @@ def erased_client(history):
     return client
 
 
-def test_erasing_an_account_cancels_future_appointments_and_anonymises_the_client(history, browser):
-    assert "2 appointments still to come are cancelled" in browser.get("/accounts/delete/").content.decode()
+def test_erasing_an_account_cancels_future_appointments_and_anonymises_the_client(history, signed_in):
+    on_their_phone = Client()
+    on_their_phone.force_login(history.client)
+    assert "2 appointments still to come are cancelled" in signed_in.get("/accounts/delete/").content.decode()
 
-    response = browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
+    response = signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
 
     assert "Your account has been deleted" in response.content.decode()
     assert not response.context["user"].is_authenticated
@@ -47,11 +49,11 @@ def test_erasing_an_account_cancels_future_appointments_and_anonymises_the_clien
     assert not Message.objects.filter(recipient=history.client, status=Message.Status.QUEUED).exists()
     assert Erasure.objects.get(client=history.client).reason == Erasure.Reason.CLIENT
     assert not Client().login(email="sam@example.com", password=PASSWORD)
-    assert browser.get("/appointments/").status_code == 302  # the session is over
+    assert on_their_phone.get("/appointments/").status_code == 302  # every session is over
 
 
-def test_a_wrong_password_deletes_nothing(history, browser):
-    response = browser.post("/accounts/delete/", {"password": "not-my-password", "confirm": "on"})
+def test_a_wrong_password_deletes_nothing(history, signed_in):
+    response = signed_in.post("/accounts/delete/", {"password": "not-my-password", "confirm": "on"})
 
     assert response.status_code == 200
     assert "That password isn&#x27;t right." in response.content.decode()
@@ -60,8 +62,8 @@ def test_a_wrong_password_deletes_nothing(history, browser):
     assert Appointment.objects.get(pk=history.monday.pk).status == Status.BOOKED
 
 
-def test_erasure_keeps_intakes_and_session_notes_for_the_retention_period(history, browser, frozen):
-    browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+def test_erasure_keeps_intakes_and_session_notes_for_the_retention_period(history, signed_in, frozen):
+    signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
     client = erased_client(history)
 
     # What the client wrote beside the answers goes at once...
@@ -160,26 +162,26 @@ def _user_admin_permissions():
     return Permission.objects.filter(content_type__app_label="accounts")
 
 
-def test_retention_leaves_a_client_erased_recently_alone(history, browser):
-    browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+def test_retention_leaves_a_client_erased_recently_alone(history, signed_in):
+    signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         assert clients_retention_apply().health_text_removed == 0
     assert SessionNote.objects.get(appointment=history.past).findings == NOTE["findings"]
 
 
-def test_a_new_client_can_sign_up_with_the_address_of_an_erased_account(history, browser):
-    browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+def test_a_new_client_can_sign_up_with_the_address_of_an_erased_account(history, signed_in):
+    signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
 
     UserFactory(email="sam@example.com")
 
     assert User.objects.filter(email="sam@example.com").count() == 1
 
 
-def test_password_guesses_on_the_delete_page_count_towards_the_login_limit(history, browser):
+def test_password_guesses_on_the_delete_page_count_towards_the_login_limit(history, signed_in):
     for _ in range(5):
-        browser.post("/accounts/delete/", {"password": "a-guess", "confirm": "on"})
+        signed_in.post("/accounts/delete/", {"password": "a-guess", "confirm": "on"})
 
-    response = browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    response = signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
 
     assert response.status_code == 429
     history.client.refresh_from_db()
@@ -196,10 +198,10 @@ def test_an_erased_client_leaves_the_front_desks_follow_up_list(clinic, frozen):
     assert not intakes_blocking().exists()
 
 
-def test_an_email_change_waiting_for_confirmation_dies_with_the_account(history, browser):
+def test_an_email_change_waiting_for_confirmation_dies_with_the_account(history, signed_in):
     user_email_change_request(user=history.client, new_email="sam.new@example.com")
 
-    browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    signed_in.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
 
     assert not EmailChangeRequest.objects.filter(user=history.client).exists()
     assert not User.objects.filter(email="sam.new@example.com").exists()

@@ -8,8 +8,8 @@ from tests.api.conftest import ApiClient
 from .conftest import client_with_history
 
 
-def test_a_client_downloads_everything_the_clinic_holds_about_them(history, browser):
-    response = browser.get("/accounts/export/")
+def test_a_client_downloads_everything_the_clinic_holds_about_them(history, signed_in):
+    response = signed_in.get("/accounts/export/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"

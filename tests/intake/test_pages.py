@@ -193,14 +193,85 @@ def test_a_see_doctor_client_gets_no_booking_link_until_a_clearance_is_recorded(
     assert "Continue to booking" in logged_in.get(reverse("intake_result")).content.decode()
 
 
-def test_a_clear_client_gets_the_safety_net_and_continues_to_the_booking_they_started(logged_in):
-    response = submit(logged_in, next_url=BOOKING_PAGE)
+@pytest.mark.parametrize("answers", [{}, {"anticoagulants": True}, {"age": 62}], ids=["clear", "C1", "C5"])
+def test_a_client_who_may_book_goes_straight_back_to_confirm_the_time_they_chose(logged_in, answers):
+    # The confirm step shows them the advice of the result page (tests/bookings/test_pages.py).
+    response = logged_in.post(
+        f"{reverse('intake_start')}?{urlencode({'next': BOOKING_PAGE})}", form_data(**answers)
+    )
 
+    assert response.status_code == 302
+    assert response.url == BOOKING_PAGE
+
+
+def test_a_clear_client_with_no_time_chosen_yet_gets_the_safety_net_and_continues_to_booking(logged_in):
+    chooses_a_time = f"{reverse('book')}?service=1"
+
+    response = submit(logged_in, next_url=chooses_a_time)
+
+    assert response.redirect_chain[-1][0].startswith(reverse("intake_result"))
     page = response.content.decode()
     for paragraph in SAFETY_NET:
         assert escape(paragraph.format(emergency_number="999")) in page
-    assert f'href="{escape(BOOKING_PAGE)}"' in page
+    assert f'href="{escape(chooses_a_time)}"' in page
     assert "Continue to booking" in page
+
+
+def test_the_form_asks_only_required_questions_until_the_client_opens_the_optional_details(logged_in):
+    page = logged_in.get(reverse("intake_start")).content.decode()
+
+    on_show, behind = page.split('<details class="optional-details', 1)
+    behind, after = behind.split("</details>", 1)
+    assert "Optional: tell your therapist more" in behind
+    for name in ("pain_location", "worse_with", "health_history", "medications", "pressure_preference"):
+        assert f'name="{name}"' in behind
+        assert f'name="{name}"' not in on_show + after
+    for key in QUESTIONS:
+        if key != "recent_surgery_weeks":
+            assert f'name="{key}"' in on_show
+    assert 'name="consent"' in after
+
+
+def test_a_mistake_in_the_optional_details_opens_them(logged_in):
+    response = logged_in.post(reverse("intake_start"), {**form_data(), "positioning": "x" * 201})
+
+    assert '<details class="optional-details mb-3" open>' in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_every_missing_answer_is_listed_at_the_top_linking_to_its_question(logged_in):
+    response = logged_in.post(reverse("intake_start"), {"age": "41"})
+
+    page = response.content.decode()
+    summary = page[page.index("error-summary") : page.index('class="intake-form"')]
+    assert 'href="#id_bladder_bowel_change_0"' in summary
+    assert 'href="#id_pain_score"' in summary
+    assert 'href="#id_consent"' in summary
+    assert 'href="#id_age"' not in summary
+    # One line per question left unanswered: the 18 asked on their own, "an operation?" and consent.
+    assert summary.count("<li>") == 20
+
+
+def test_a_red_flag_on_record_still_gets_the_advice_page_after_a_clear_intake(logged_in, new_client):
+    submit_intake(new_client, at=NOW - timedelta(days=1), saddle_numbness=True)
+
+    response = logged_in.post(f"{reverse('intake_start')}?{urlencode({'next': BOOKING_PAGE})}", form_data())
+
+    assert response.url.startswith(reverse("intake_result"))
+
+
+def test_a_new_client_on_the_way_to_a_booking_is_welcomed_by_name(logged_in):
+    page = logged_in.get(reverse("intake_start"), {"next": BOOKING_PAGE}).content.decode()
+
+    assert "Welcome, Alex: two minutes of health questions, then you confirm your time." in page
+
+
+def test_a_client_filling_the_questionnaire_again_is_not_welcomed_as_new(logged_in, new_client):
+    submit_intake(new_client, at=NOW - timedelta(days=100))
+
+    page = logged_in.get(reverse("intake_start"), {"next": BOOKING_PAGE}).content.decode()
+
+    assert "Welcome" not in page
 
 
 def test_a_next_page_on_another_site_is_ignored(logged_in):

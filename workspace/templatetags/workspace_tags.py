@@ -10,8 +10,19 @@ register = template.Library()
 
 @register.filter
 def uses_staff_workspace(user: User | AnonymousUser) -> bool:
-    """For the site's navigation: show the Workspace link to therapists, front desk and admins."""
+    """For the site's navigation: therapists, front desk and admins get the staff menu."""
     return uses_workspace(user)
+
+
+@register.inclusion_tag("workspace/_staff_nav_links.html", takes_context=True)
+def staff_nav_links(context: template.Context) -> dict[str, object]:
+    """The site menu's links for staff. The Django admin only for admins it lets in (staff status)."""
+    user = context["user"]
+    return {
+        "is_therapist": is_therapist(user),
+        "keeps_schedule": keeps_schedule(user),
+        "opens_django_admin": is_clinic_admin(user) and user.is_staff,
+    }
 
 
 @register.inclusion_tag("workspace/_subnav.html", takes_context=True)

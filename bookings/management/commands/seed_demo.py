@@ -22,27 +22,61 @@ from ..demo_history import demo_clients_seed, demo_password_hash
 
 DEMO_PASSWORD = "massage-demo-2026"
 
+# What each treatment is for, how it feels and who it is not offered to online, in the clinic's
+# own words (facts from clinics' articles on massage for sciatica; the pressure limits are the
+# red-flag spec's C1 and C3, applied by bookings.cautions). The card shows how long it lasts.
+NOT_FOR_C1_C3 = "Not offered online if you take blood thinners or have osteoporosis."
 SERVICES = [
     (
         "Deep tissue massage",
         60,
         "65.00",
-        "Slow, firm pressure to release tension in the deeper layers of muscle.",
+        "Slow strokes with deep pressure, working into the deeper layers of muscle in the lower "
+        "back, hips and legs. For tightness that has built up over weeks or months and may be adding "
+        "to sciatic pain. Expect strong pressure that can feel intense for a moment on a tight spot: "
+        f"say so and your therapist eases off. {NOT_FOR_C1_C3}",
     ),
-    ("Deep tissue massage", 90, "90.00", "A longer deep tissue session for the back, hips and legs."),
-    ("Trigger point therapy", 60, "65.00", "Sustained pressure on tight knots that refer pain elsewhere."),
+    (
+        "Deep tissue massage",
+        90,
+        "90.00",
+        "Deep tissue massage with time to work through the lower back, hips and both legs in one "
+        "visit. For tightness spread over several areas. The same slow, deep pressure, adjusted as "
+        f"you go. {NOT_FOR_C1_C3}",
+    ),
+    (
+        "Trigger point therapy",
+        60,
+        "65.00",
+        "Steady, firm pressure held on small knots in a muscle (trigger points) that can send pain "
+        "somewhere else, such as down the leg. For pain that seems to start from one tender spot. "
+        "The spot can feel sore while it is pressed and ease as it softens; your therapist asks how "
+        f"strong it feels and works with your answer. {NOT_FOR_C1_C3}",
+    ),
     (
         "Myofascial release",
         60,
         "65.00",
-        "Gentle, sustained stretching of the connective tissue around muscles.",
+        "Gentle, sustained pressure and slow stretches of the fascia, the thin connective tissue "
+        "wrapped around the muscles. For stiffness, and for moving more freely. It feels like a slow "
+        "stretch rather than a rub, and many people find it relaxing.",
     ),
-    ("Swedish massage", 60, "55.00", "Long, flowing strokes for relaxation and circulation."),
+    (
+        "Swedish massage",
+        60,
+        "55.00",
+        "Long, flowing strokes with gentle pressure over the back and legs. For relaxation, for "
+        "milder sciatic symptoms, or if you prefer a lighter touch. It feels calm and even; say if "
+        "you would like it lighter still.",
+    ),
     (
         "Piriformis / medical massage",
         45,
         "55.00",
-        "Focused work on the piriformis and gluteal muscles for sciatic pain.",
+        "Focused work on the piriformis and the other muscles deep in the buttock, with the lower "
+        "back and the back of the thigh. For sciatic pain that a tight piriformis may be adding to: "
+        "the sciatic nerve runs right beside it. Firm, targeted pressure with some gentle "
+        f"stretching; the buttock can feel tender while it is worked. {NOT_FOR_C1_C3}",
     ),
 ]
 
