@@ -201,6 +201,17 @@ class IntakeForm(StorableTextMixin, ServiceErrorsMixin, SurgeryQuestionMixin, fo
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for key in (*PAIN_KEYS, *WARNING_SIGN_KEYS, *MASSAGE_SAFETY_KEYS, "age"):
             self.fields[key] = answer_field(key)
+        # In the order of the page, so that the list of mistakes at its top reads the same way.
+        self.order_fields(
+            [
+                *PAIN_KEYS,
+                *WARNING_SIGN_KEYS,
+                *MASSAGE_SAFETY_KEYS,
+                "recent_surgery",
+                "recent_surgery_weeks",
+                "age",
+            ]
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template adds the form tag with `next`
         self.helper.layout = self.layout()

@@ -6,12 +6,13 @@ that). A row is claimed by the conditional UPDATE that flips it from queued to s
 the candidates are picked with SELECT ... FOR UPDATE SKIP LOCKED so that dispatchers do not
 queue up behind each other's rows.
 
-A worker holds its claim by touching it: before each send it renews `claimed_at` on the rows of
-its batch that are still its own (the heartbeat), and a row is reclaimed only once no one has
-touched it for SENDING_TIMEOUT. A killed worker's rows are therefore back in the queue at the
-first dispatch after SENDING_TIMEOUT (beat starts one a minute), and out within two minutes of
-the crash. A worker that was too slow and lost a row to a reclaim finds that out at its next
-heartbeat and leaves the row to whoever holds it now; `attempts` is the fencing token.
+A worker holds its claim by touching it: before a send, if HEARTBEAT_EVERY has passed since it
+last did, it renews `claimed_at` on the rows of its batch that are still its own (the
+heartbeat), and a row is reclaimed only once no one has touched it for SENDING_TIMEOUT. A killed
+worker's rows are therefore back in the queue at the first dispatch after SENDING_TIMEOUT (beat
+starts one a minute), and out within two minutes of the crash. A worker that stalled and lost a
+row to a reclaim finds out at its next heartbeat, which is due by then, and leaves the row to
+whoever holds it now; `attempts` is the fencing token.
 
 Delivery is at least once. SMTP has no idempotency key, so a worker killed after the mail
 server accepted a message but before "sent" was recorded leaves the row in "sending"; after
@@ -53,11 +54,14 @@ Status = Message.Status
 BATCH_SIZE = 10
 MAX_ATTEMPTS = 5
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
-# How long a claim lasts without a heartbeat. A live worker renews it before every send, so it
-# must outlast one send (EMAIL_TIMEOUT bounds each step of an SMTP conversation). Beat starts a
-# dispatch every 60 seconds, so a killed worker's rows go out by crash + SENDING_TIMEOUT + 60 s:
-# 105 s, inside the two minutes a confirmation may be late.
+# How long a claim lasts without a heartbeat: longer than one send (EMAIL_TIMEOUT bounds each
+# step of an SMTP conversation) plus HEARTBEAT_EVERY. Beat starts a dispatch every 60 seconds,
+# so a killed worker's rows go out by crash + SENDING_TIMEOUT + 60 s: 105 s, inside the two
+# minutes a confirmation may be late.
 SENDING_TIMEOUT = timedelta(seconds=45)
+# A batch at a normal pace is sent within this, so it needs no heartbeat beyond its claim; a
+# third of SENDING_TIMEOUT leaves room for a slow send and for clocks that differ between hosts.
+HEARTBEAT_EVERY = timedelta(seconds=15)
 # A dispatcher draining a long queue reclaims other workers' stuck rows this often as it goes,
 # in case beat's next tick waits behind it on a busy worker.
 RECLAIM_EVERY = timedelta(seconds=30)
@@ -79,15 +83,9 @@ def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
     reclaimed_at = timezone.now()
     outcomes["reclaimed"] = messages_reclaim_stuck(now=reclaimed_at)
     clinic, messaging = clinic_get(), messaging_settings_get()
-    while claimed := messages_claim(now=timezone.now(), limit=batch_size):
-        mail = _mail_connection()
-        try:
-            pending = _load(claimed)
-            while pending := messages_heartbeat(pending, now=timezone.now()):
-                message, *pending = pending
-                outcomes[message_send(message, clinic=clinic, messaging=messaging, mail=mail)] += 1
-        finally:
-            mail.close()
+    while claimed := messages_claim(now=(claimed_at := timezone.now()), limit=batch_size):
+        batch = _batch_send(_load(claimed), claimed_at=claimed_at, clinic=clinic, messaging=messaging)
+        outcomes.update(batch)
         if timezone.now() - reclaimed_at >= RECLAIM_EVERY:
             reclaimed_at = timezone.now()
             outcomes["reclaimed"] += messages_reclaim_stuck(now=reclaimed_at)
@@ -160,6 +158,26 @@ def message_send(
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+def _batch_send(
+    pending: list[Message], *, claimed_at: datetime, clinic: Clinic, messaging: MessagingSettings
+) -> Counter[str]:
+    """Send a claimed batch over one mail-server session, renewing the claim as it goes."""
+    outcomes: Counter[str] = Counter()
+    renewed_at = claimed_at
+    mail = _mail_connection()
+    try:
+        while pending:
+            if timezone.now() - renewed_at >= HEARTBEAT_EVERY:
+                renewed_at = timezone.now()
+                pending = messages_heartbeat(pending, now=renewed_at)
+                continue
+            message, *pending = pending
+            outcomes[message_send(message, clinic=clinic, messaging=messaging, mail=mail)] += 1
+    finally:
+        mail.close()
+    return outcomes
 
 
 def _load(claimed: list[int]) -> list[Message]:

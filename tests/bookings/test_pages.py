@@ -115,7 +115,7 @@ def test_booking_page_with_nothing_free_today_shows_the_first_day_with_free_time
     assert "Nothing is free today: here is the first day with free times." in text(response)
     assert "Monday 7 December 2026" in text(response)
     assert response.context["slots"][0].start == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-    assert "date=2026-12-05" in response.context["previous_day_url"]
+    assert "date=2026-12-06" in response.context["previous_day_url"]
     assert "date=2026-12-08" in response.context["next_free_day_url"]
 
 
@@ -163,7 +163,9 @@ def test_a_therapist_who_does_not_offer_the_service_is_explained(client, clinic,
     assert "Lee Chan doesn't offer Deep tissue" in text(response)
 
 
-def test_confirming_without_logging_in_sends_to_sign_up_and_keeps_the_slot(client, clinic, service, therapist):
+def test_confirming_without_logging_in_sends_to_sign_up_and_keeps_the_slot(
+    client, clinic, service, therapist
+):
     url = confirm_url(service, therapist)
 
     response = client.get(url)

@@ -148,3 +148,18 @@ def test_the_desk_report_for_this_month_counts_completed_sessions_and_a_no_show(
 
     totals = response.context["report"].totals
     assert totals.completed >= 10 and totals.no_shows >= 1
+
+
+def test_every_demo_treatment_says_what_it_is_for_and_how_the_pressure_feels(seeded, client):
+    home = client.get(reverse("home")).content.decode()
+
+    for service in Service.objects.all():
+        description = service.description
+        assert " For " in f" {description}", service  # what it is for
+        assert "pressure" in description, service  # how it feels
+        assert service.pressure in description.lower(), service  # the pressure it really uses
+        firm = service.pressure in (Service.Pressure.FIRM, Service.Pressure.DEEP)
+        # Said where the client reads it; bookings.cautions enforces it (red-flag spec C1, C3).
+        said = "Not offered online if you take blood thinners or have osteoporosis." in description
+        assert said == firm, service
+        assert description.split(".")[0].replace("'", "&#x27;") in home

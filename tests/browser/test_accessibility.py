@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from axe_playwright_python.base import AXE_SCRIPT
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -37,12 +36,12 @@ from tests.factories import (
 from tests.workspace.data import note_content
 from workspace.services import session_note_save
 
+from . import axe
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"phone": PHONE, "desktop": {"width": 1280, "height": 800}}
-FAILING_IMPACTS = {"critical", "serious"}
 
 
 @dataclass
@@ -113,7 +112,7 @@ def browse_as(browser: Browser, live_server, transactional_db) -> Iterator[Calla
     def open_page(email: str | None) -> Page:
         context = browser.new_context(base_url=live_server.url, viewport=PHONE)
         context.set_default_timeout(10_000)
-        context.add_init_script(script=AXE_SCRIPT)
+        axe.axe_add(context)
         contexts.append(context)
         page = context.new_page()
         if email:
@@ -134,16 +133,7 @@ def serious_violations(page: Page) -> list[str]:
     found = []
     for size_name, size in SIZES.items():
         page.set_viewport_size(size)
-        results = page.evaluate("axe.run({resultTypes: ['violations']})")
-        for violation in results["violations"]:
-            if violation["impact"] not in FAILING_IMPACTS:
-                continue
-            for node in violation["nodes"]:
-                found.append(
-                    f"{page.url} at {size_name} size: {violation['id']} ({violation['impact']}) "
-                    f"{' '.join(map(str, node['target']))}\n    {node['html'][:200]}\n    "
-                    + node["failureSummary"].replace("\n", " ")
-                )
+        found += axe.serious_violations(page, where=f" at {size_name} size")
     page.set_viewport_size(PHONE)
     return found
 
@@ -167,10 +157,6 @@ def scan_with_errors(page: Page, url: str, button: str | re.Pattern[str]) -> lis
     return serious_violations(page)
 
 
-def assert_none(found: list[str]) -> None:
-    assert not found, f"{len(found)} critical or serious accessibility violations:\n" + "\n".join(found)
-
-
 def test_the_public_pages_have_no_serious_accessibility_violations(browse_as):
     world = a_clinic_in_use()
     page = browse_as(None)
@@ -180,7 +166,7 @@ def test_the_public_pages_have_no_serious_accessibility_violations(browse_as):
     found += scan(page, "/", "/therapists/", "/accounts/signup/", "/accounts/login/")
     found += scan_with_errors(page, "/accounts/signup/", "Create account")
 
-    assert_none(found)
+    axe.assert_no_serious_violations(found)
 
 
 def test_the_client_pages_have_no_serious_accessibility_violations(browse_as):
@@ -210,7 +196,7 @@ def test_the_client_pages_have_no_serious_accessibility_violations(browse_as):
         found += scan(page, "/intake/result/")
         expect(page.get_by_role("main")).to_contain_text(says)
 
-    assert_none(found)
+    axe.assert_no_serious_violations(found)
 
 
 def test_the_therapist_pages_have_no_serious_accessibility_violations(browse_as):
@@ -223,7 +209,7 @@ def test_the_therapist_pages_have_no_serious_accessibility_violations(browse_as)
         page, f"/staff/agenda/?date={world.day:%Y-%m-%d}", f"/staff/appointments/{world.last_session.pk}/"
     )
 
-    assert_none(found)
+    axe.assert_no_serious_violations(found)
 
 
 def test_the_front_desk_pages_have_no_serious_accessibility_violations(browse_as):
@@ -243,7 +229,7 @@ def test_the_front_desk_pages_have_no_serious_accessibility_violations(browse_as
         "/staff/report/",
     )
 
-    assert_none(found)
+    axe.assert_no_serious_violations(found)
 
 
 def test_the_admin_pages_have_no_serious_accessibility_violations(browse_as):
@@ -254,4 +240,4 @@ def test_the_admin_pages_have_no_serious_accessibility_violations(browse_as):
     found = scan(page, "/intake/blocked/", clearance)
     found += scan_with_errors(page, clearance, "Record and lift the block")
 
-    assert_none(found)
+    axe.assert_no_serious_violations(found)

@@ -1,8 +1,9 @@
 """A new client books a massage on a phone, from the home page to the confirmation.
 
-The journey is a list of small steps: choose, sign up, fill the sciatica intake, confirm
-(answering the red-flag check again), see the confirmation. The client books "anyone", as the
-booking page offers by default: each time is shown once and the clinic picks the therapist.
+The journey is a list of small steps: choose, sign up, fill the sciatica intake, confirm (with
+the intake's safety advice above the button), see the confirmation. The client books "anyone",
+as the booking page offers by default: each time is shown once and the clinic picks the therapist.
+tests/browser/test_booking_funnel.py counts its screens and inputs.
 """
 
 import re
@@ -57,11 +58,13 @@ def pick_the_first_free_time_with_anyone(page: Page) -> str:
 
 
 def sign_up_when_asked(page: Page, client: dict[str, str]) -> None:
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_role("link", name="Create an account").click()
+    """A visitor who picked a time is asked to create an account, with a link to log in instead."""
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in").last).to_be_visible()
     for field in ("first_name", "last_name", "email", "phone", "password"):
         page.locator(f"#id_{field}").fill(client[field])
-    page.locator("#id_password_again").fill(client["password"])
+    page.get_by_role("button", name="Show password").click()
+    expect(page.locator("#id_password")).to_have_attribute("type", "text")
     page.get_by_role("button", name="Create account").click()
 
 
@@ -73,6 +76,9 @@ def answer_no(page: Page, key: str) -> None:
 def fill_in_a_clear_intake(page: Page) -> None:
     """Typical one-sided sciatica and no red flags: every safety question answered no."""
     expect(page.get_by_role("heading", name=re.compile("questionnaire|intake", re.I))).to_be_visible()
+    expect(page.get_by_text("Welcome, Priya: two minutes of health questions")).to_be_visible()
+    expect(page.locator("#id_pain_location")).to_be_hidden()  # optional, behind a closed <details>
+    page.get_by_text("Optional: tell your therapist more").click()
     page.locator("#id_pain_location").fill("Left buttock and the back of the left thigh")
     page.locator("input[name='pain_radiates_below_knee'][value='yes']").check()
     page.locator("input[name='numbness_tingling'][value='yes']").check()
@@ -83,13 +89,13 @@ def fill_in_a_clear_intake(page: Page) -> None:
     page.locator("#id_age").fill("41")
     page.locator("#id_consent").check()
     page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("main")).to_contain_text("Go to A&E or call 999 if you get")
-    page.get_by_role("link", name="Continue to booking").click()
 
 
 def confirm_right_after_the_intake(page: Page) -> None:
-    """Minutes after the full intake the same questions are not asked again."""
+    """Straight back to the chosen time, with the safety net the result page would have shown;
+    minutes after the full intake the same questions are not asked again."""
     expect(page.get_by_role("heading", name="Confirm your booking")).to_be_visible()
+    expect(page.locator(".safety-advice")).to_contain_text("Go to A&E or call 999 if you get")
     expect(page.locator(".appointment-summary")).to_contain_text("The first free therapist")
     # Said before confirming; which of the two depends on how soon the first free time is.
     expect(page.locator(".change-window")).to_contain_text(
@@ -116,5 +122,6 @@ def test_a_new_client_books_a_massage_from_the_home_page(page: Page):
     expect(summary).to_contain_text(f"at {time_shown}")
     expect(summary).to_contain_text("£65.00")
     expect(page.get_by_role("main")).to_contain_text("1 River Street, London")
+    expect(page.get_by_role("heading", name="What to expect at your first visit")).to_be_visible()
     assert Appointment.objects.filter(client__email=NEW_CLIENT["email"]).count() == 1
     assert Intake.objects.get(client__email=NEW_CLIENT["email"]).outcome == "CLEAR"

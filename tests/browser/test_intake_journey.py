@@ -29,6 +29,8 @@ def log_in(page: Page, email: str) -> None:
 
 def answer_the_intake(page: Page, **overrides: object) -> None:
     """Answer every question as a client would, by its wording on the page."""
+    if page.get_by_label("Where is the pain?").is_hidden():  # a page kept by "back" stays open
+        page.get_by_text("Optional: tell your therapist more").click()
     page.get_by_label("Where is the pain?").fill("Right buttock and the back of my right leg")
     for key, value in clear_answers(**overrides).items():
         question = page.get_by_role("group", name=QUESTIONS[key])
