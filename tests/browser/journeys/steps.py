@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import Group
 from django.utils import dateformat, timezone
@@ -41,11 +42,11 @@ def staff_member(group: str, **fields: object) -> User:
     return user
 
 
-def log_in(journey: Journey, page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    journey.step(page, "log-in")
+def log_in(journey: Journey, page: Page, email: str, *, next_url: str = "", step: str = "log-in") -> None:
+    page.goto(f"/accounts/login/?{urlencode({'next': next_url})}" if next_url else "/accounts/login/")
+    journey.step(page, step)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
