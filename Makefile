@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint format migrate bench install chromium
+.PHONY: run test journeys fuzz lint format migrate bench install chromium
 
 run: install migrate
 	$(BIN)/python manage.py seed_demo
@@ -17,6 +17,11 @@ run: install migrate
 test: install chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -q -m "not fuzz"
+
+# The user journeys in Chromium at desktop and phone size; screenshots in var/screenshots/ (README, Journeys).
+journeys: install chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python scripts/check_services.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db -q tests/browser/journeys
 
 # Property-based API tests (schemathesis, tests/api/test_fuzz.py): about a minute, so apart from `make test`.
 fuzz: install

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 def test_the_desk_adds_time_off_and_those_times_are_no_longer_offered_online(journey: Journey):
     clinic = ClinicFactory()
     service = ServiceFactory(name="Deep tissue", duration_minutes=60)
-    TherapistFactory(services=[service], user__first_name="Maya", user__last_name="Patel")  # the only one
+    # The only therapist: when she is away, no one else can take "anyone" at that time.
+    TherapistFactory(services=[service], user__first_name="Maya", user__last_name="Patel")
     sam = UserFactory(email="sam@example.com")
     submit_intake(sam)
     staff_member(FRONT_DESK_GROUP, email="desk@example.com", first_name="Frankie", last_name="Desk")
