@@ -21,6 +21,7 @@ from intake.selectors import Standing, intake_latest, intake_standing, recheck_d
 from intake.services import clearance_record, intake_recheck, intake_submit
 from notifications import outbox
 
+from .call_off import appointments_call_off
 from .errors import BookingRefused, IntakeRequired, RecheckRequired
 from .models import Appointment, Clinic
 from .selectors import clinic_get
@@ -113,16 +114,9 @@ def block_lift(
 def _release_if_blocked(*, client: User, intake: Intake, now: datetime) -> None:
     if not intake.blocks_booking:
         return
-    upcoming = list(
-        Appointment.objects.select_for_update()
-        .filter(client=client, status=Appointment.Status.BOOKED, start__gt=now)
-        .order_by("start")
+    upcoming = appointments_call_off(
+        client=client, reason=Appointment.CancellationReason.HEALTH_CHECK, now=now
     )
-    for appointment in upcoming:
-        appointment.status = Appointment.Status.CANCELLED
-        appointment.cancelled_at = now
-        appointment.cancellation_reason = Appointment.CancellationReason.HEALTH_CHECK
-        appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     outbox.client_blocked(client, intake=intake, released=upcoming, now=now)
 
 

@@ -23,6 +23,7 @@ from notifications import outbox
 from .alternatives import slot_taken
 from .assignment import therapist_assign
 from .availability import local_datetime
+from .call_off import appointments_call_off
 from .cautions import (
     NO_LIMITS,
     CautionLimits,
@@ -200,16 +201,10 @@ def appointments_cancel_for_erasure(*, client: User, now: datetime) -> list[Appo
     and must not hold a client's data hostage. The caller holds the client's row lock.
     """
     with transaction.atomic():
-        upcoming = list(
-            Appointment.objects.select_for_update()
-            .filter(client=client, status=Appointment.Status.BOOKED, start__gt=now)
-            .order_by("start")
+        upcoming = appointments_call_off(
+            client=client, reason=Appointment.CancellationReason.ACCOUNT_ERASED, now=now
         )
         for appointment in upcoming:
-            appointment.status = Appointment.Status.CANCELLED
-            appointment.cancelled_at = now
-            appointment.cancellation_reason = Appointment.CancellationReason.ACCOUNT_ERASED
-            appointment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
             outbox.appointment_cancelled(appointment, now=now)
         return upcoming
 
