@@ -138,14 +138,11 @@ def recheck_before_booking(
         raise BookingRefused(" ".join(error.messages)) from error
 
 
-def intake_gate_check(
-    *, client: User, clinic: Clinic | None = None, now: datetime | None = None, at: datetime | None = None
-) -> None:
-    """Raise IntakeRequired unless the outcome in force lets the client book.
+def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: datetime | None = None) -> Standing:
+    """Raise IntakeRequired unless the outcome in force lets the client book; else return it.
 
-    A red flag on record blocks until staff lift it, whatever the client answered since. With
-    `at` (an appointment's start), the intake must still be current on that day. Booking and
-    moving call this inside their transaction; pages call it before they show times.
+    A red flag on record blocks until staff lift it, whatever the client answered since. Booking
+    and moving call this inside their transaction; pages call it before they show times.
     """
     clinic = clinic or clinic_get()
     now = now or timezone.now()
@@ -163,7 +160,12 @@ def intake_gate_check(
             "Please fill it in again before booking.",
             outcome=None,
         )
-    if at is not None and not standing.is_current_at(at):
+    return standing
+
+
+def intake_current_on_the_day_check(*, standing: Standing, start: datetime, clinic: Clinic) -> None:
+    """Raise IntakeRequired if the intake will be out of date on the day of an appointment at `start`."""
+    if not standing.is_current_at(start):
         raise IntakeRequired(
             f"Your health questionnaire will be more than {clinic.intake_valid_days} days old on the "
             "day of this appointment. Please fill it in again before booking.",

@@ -39,7 +39,7 @@ from .errors import (
 )
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
 from .previsit import session_completion_refusal
-from .screening import client_standing, intake_gate_check, recheck_before_booking
+from .screening import intake_current_on_the_day_check, intake_gate_check, recheck_before_booking
 from .selectors import clinic_get
 
 
@@ -77,8 +77,7 @@ def appointment_book(
     try:
         with transaction.atomic():
             _lock(client=client, therapist=therapist)
-            intake_gate_check(client=client, clinic=clinic, now=now)
-            standing = client_standing(client, now=now)
+            standing = intake_gate_check(client=client, clinic=clinic, now=now)
             limits = caution_limits(standing.codes)
             override = _caution_check(
                 limits=limits,
@@ -99,7 +98,7 @@ def appointment_book(
             _check_bookable(
                 clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
             )
-            intake_gate_check(client=client, clinic=clinic, now=now, at=start)
+            intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
             appointment = Appointment.objects.create(
                 client=client,
                 therapist=therapist,
@@ -142,9 +141,8 @@ def appointment_reschedule(
         with transaction.atomic():
             _lock(client=appointment.client, therapist=therapist)
             appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            intake_gate_check(client=appointment.client, clinic=clinic, now=now)
+            standing = intake_gate_check(client=appointment.client, clinic=clinic, now=now)
             _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
-            standing = client_standing(appointment.client, now=now)
             override = _caution_check(
                 limits=caution_limits(standing.codes),
                 clinic=clinic,
@@ -162,7 +160,7 @@ def appointment_reschedule(
                 now=now,
                 ignore_appointment_id=appointment.pk,
             )
-            intake_gate_check(client=appointment.client, clinic=clinic, now=now, at=start)
+            intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
             new_therapist = appointment.therapist_id != therapist.pk
             appointment.therapist = therapist
             appointment.start = start

@@ -112,3 +112,34 @@ def test_the_desk_booking_and_move(talked_away, front_desk_user, service, therap
     assert not _booked_on_monday_afternoon(client)
     appointment.refresh_from_db()
     assert appointment.start == MONDAY_10
+
+
+def test_a_phone_intake_of_all_no_taken_by_the_desk_does_not_lift_it(talked_away, front_desk_user):
+    from tests.workspace.data import intake_form_data
+
+    client, _ = talked_away
+    desk = Client()
+    desk.force_login(front_desk_user)
+
+    desk.post(reverse("workspace:client_intake", args=[client.pk]), intake_form_data())
+    page = desk.get(reverse("workspace:client_book", args=[client.pk])).content.decode()
+
+    assert client.intakes.first().outcome == "CLEAR"  # the new intake itself is clear...
+    assert "Read this to the caller" in page  # ...but the block on record still stands
+    assert "/book/confirm/" not in page
+
+
+def test_a_red_flag_older_than_the_intakes_validity_still_blocks_booking(clinic, service, therapist):
+    client = UserFactory()
+    submit_intake(client, at=NOW - timedelta(days=200), both_legs=True)
+    submit_intake(client, at=NOW - timedelta(days=1))
+    api = ApiClient()
+    api.browser.force_login(client)
+
+    booked = api.post(
+        "/appointments",
+        {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_14, "red_flags": nothing_new()},
+    )
+
+    assert (booked.status_code, booked.json()["outcome"]) == (403, "EMERGENCY")
+    assert not _booked_on_monday_afternoon(client)
