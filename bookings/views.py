@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from clinic.throttle import BOOKING_ATTEMPTS_PER_CLIENT, throttle_posts
 from intake.forms import recheck_answers, recheck_form_for
-from intake.selectors import standing_advice
+from intake.selectors import Standing, standing_advice
 
 from . import services
 from .availability import Slot
 from .cautions import (
+    NO_LIMITS,
     booking_refusal,
+    caution_limits,
     caution_limits_of,
     services_ruled_out,
 )
@@ -55,16 +57,19 @@ class UpcomingAppointment:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"services": services_bookable(), "blocked_advice": _blocked_advice(request, clinic_get())}
+    advice = _blocked_advice(_standing_of(request), clinic_get())
+    context = {"services": services_bookable(), "blocked_advice": advice}
     return render(request, "bookings/home.html", context)
 
 
-def _blocked_advice(request: HttpRequest, clinic: Clinic) -> list[str]:
+def _standing_of(request: HttpRequest) -> Standing | None:
+    """The outcome in force for whoever is signed in; None for a visitor."""
+    return client_standing(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+
+
+def _blocked_advice(standing: Standing | None, clinic: Clinic) -> list[str]:
     """For a signed-in client with a red flag in force: the advice, instead of ways to book."""
-    if not request.user.is_authenticated:
-        return []
-    standing = client_standing(request.user)  # type: ignore[arg-type]
-    if not standing.blocks_booking:
+    if standing is None or not standing.blocks_booking:
         return []
     return standing_advice(
         standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
@@ -81,11 +86,12 @@ def book(request: HttpRequest) -> HttpResponse:
     clinic = clinic_get()
     today = timezone.localdate(timezone=clinic.tz)
     data = {"therapist": ANYONE, **request.GET.dict()} if request.GET else None
-    blocked_advice = _blocked_advice(request, clinic)
+    standing = _standing_of(request)
+    blocked_advice = _blocked_advice(standing, clinic)
     if blocked_advice:
         # No times to pick: the booking would only be refused at the last step.
         return render(request, "bookings/book.html", {"blocked_advice": blocked_advice})
-    limits = caution_limits_of(request.user)
+    limits = caution_limits(standing.codes) if standing else NO_LIMITS
     form = SlotSearchForm(
         data, clinic=clinic, today=today, limits=limits, initial={"therapist": ANYONE, "date": today}
     )
