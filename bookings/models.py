@@ -101,6 +101,8 @@ class Therapist(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="therapist")
     bio = models.TextField(blank=True)
     services = models.ManyToManyField(Service, related_name="therapists", blank=True)
+    # The professional body's registration number, printed on receipts for insurers.
+    registration_number = models.CharField(max_length=64, blank=True)
     pregnancy_trained = models.BooleanField(
         default=False,
         help_text="Trained in pregnancy massage: the only therapists offered to a pregnant client.",

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "bookings",
     "intake",
     "notifications",
+    "care",  # treatment plans, series and packages: books through bookings
     "workspace",
     "data_rights",  # reads every app above: the client's export and erasure
     "clinic",  # the project's own system checks (clinic/checks.py)
