@@ -137,6 +137,20 @@ def tip_email(message: Message, *, clinic: Clinic, variant: Variant) -> EmailMul
     return email
 
 
+LINK_SUBJECTS = {
+    Kind.REASSESSMENT: "A short questionnaire from {clinic}",
+    Kind.DOCUMENT_READY: "A document from {clinic} is ready",
+}
+
+
+def link_email(message: Message, *, clinic: Clinic) -> EmailMultiAlternatives:
+    """An email that says only that something is waiting, with the link (Message.link): the
+    questionnaire or the document stays behind its signed link or the log-in."""
+    context = {"clinic": clinic, "client": message.recipient, "url": absolute(message.link)}
+    subject = LINK_SUBJECTS[Kind(message.kind)].format(clinic=clinic.name)
+    return _email(message, subject, f"notifications/email/{message.kind}", context, clinic)
+
+
 def day_text(local: datetime) -> str:
     """'Monday 7 December', in the clinic's local time."""
     return dateformat.format(local, "l j F")

@@ -114,6 +114,10 @@ class Message(models.Model):
         HEALTH_CHECK = "health_check", "Health check: please contact us"
         # To the therapist: a client with a caution booked with them (no clinical detail).
         CAUTION_BOOKED = "caution_booked", "Caution: client booked"
+        # To the client: a short questionnaire at a treatment plan's re-assessment (signed link).
+        REASSESSMENT = "reassessment", "Re-assessment questionnaire"
+        # To the client: a letter or receipt is ready behind log-in.
+        DOCUMENT_READY = "document_ready", "Document ready"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -129,6 +133,9 @@ class Message(models.Model):
         "bookings.Appointment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     tip = models.ForeignKey(Tip, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # For the kinds that are not about an appointment or a tip: the path the email links to.
+    # Never anything clinical: a signed token or a page behind log-in.
+    link = models.CharField(max_length=300, blank=True)
     # The appointment's calendar SEQUENCE when this message was written: bumped on each move.
     sequence = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField()

@@ -134,6 +134,13 @@ def client_blocked(client: User, *, intake: Intake, released: list[Appointment],
     Message.objects.bulk_create([note], ignore_conflicts=True)
 
 
+def link_message(*, recipient: User, kind: str, link: str, key: str, now: datetime) -> None:
+    """Queue an email to `recipient` that only points at `link` (a path: a signed questionnaire,
+    or a document behind log-in); `key` makes it once only (Message.dedupe_key)."""
+    row = Message(kind=kind, recipient=recipient, link=link, due_at=now, dedupe_key=key)
+    Message.objects.bulk_create([row], ignore_conflicts=True)
+
+
 def _lock_pending(appointment: Appointment) -> QuerySet[Message]:
     """The appointment's queued messages, locked until the caller's transaction ends.
 
