@@ -1,9 +1,14 @@
-"""How long availability takes: 10 therapists, 28 days, 2,000 existing appointments.
+"""How long availability takes, and how that compares with the search it replaced.
 
     make bench        (or: DATABASE_URL=postgres://... .venv/bin/python bench/availability.py)
 
-Runs against the database in DATABASE_URL (default: a clinic_bench database on the local
-PostgreSQL), inside a transaction that is rolled back, and prints the figures.
+For each size (therapists x days) it books about three appointments per therapist per working
+day, then times "anyone" and one named therapist with the current `free_slots` and with the
+one it replaced (bench/availability_before.py), alternately in the same run, so the machine's
+noise falls on both. It prints milliseconds per call (median of the runs), microseconds per
+returned slot, queries per call, the ratio, and the load average. Runs against the database in
+DATABASE_URL (default: a clinic_bench database on the local PostgreSQL), inside a transaction
+that is rolled back.
 """
 
 import os
@@ -29,10 +34,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.common import ensure_database  # noqa: E402
 
-THERAPISTS = 10
-DAYS = 28
-APPOINTMENTS = 2000
-RUNS = 7
+SIZES = [(10, 28), (200, 28), (200, 90)]
+BOOKINGS_PER_DAY = 3
 FIRST_DAY = date(2027, 1, 4)  # a Monday
 NOW = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -40,66 +43,91 @@ NOW = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
 def main() -> None:
     ensure_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
-    from bookings.availability import free_slots
+    from bench.availability_before import free_slots as before
+    from bookings.availability import free_slots as current
     from tests.factories import ClinicFactory, ServiceFactory, TherapistFactory
 
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} cores")
+    print(f"load average before: {_load()}")
     with time_machine.travel(NOW, tick=False), transaction.atomic():
-        ClinicFactory(slot_step_minutes=15, booking_horizon_days=90, min_notice_minutes=60)
+        clinic = ClinicFactory(slot_step_minutes=15, booking_horizon_days=120, min_notice_minutes=60)
         service = ServiceFactory(duration_minutes=60, buffer_after_minutes=15)
         short = ServiceFactory(duration_minutes=30, buffer_after_minutes=0)
-        therapists = [TherapistFactory(services=[service, short]) for _ in range(THERAPISTS)]
-        _book(therapists, short)
-
-        timings, queries, slots = [], 0, []
-        for _ in range(RUNS):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                slots = free_slots(
-                    service=service, start_date=FIRST_DAY, end_date=FIRST_DAY + timedelta(days=DAYS - 1)
-                )
-                timings.append(time.perf_counter() - started)
-            queries = len(captured.captured_queries)
+        therapists = [TherapistFactory(services=[service, short]) for _ in range(max(t for t, _ in SIZES))]
+        _book(therapists, short, days=max(d for _, d in SIZES))
+        for therapist_count, days in SIZES:
+            _compare(before, current, clinic, service, therapists, therapist_count, days)
         transaction.set_rollback(True)
-
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"{THERAPISTS} therapists, {DAYS} days, {APPOINTMENTS} existing appointments, 60-minute service")
-    print(f"free slots found: {len(slots)}")
-    print(
-        f"time per call: median {statistics.median(timings) * 1000:.1f} ms, best {min(timings) * 1000:.1f} ms ({RUNS} runs)"
-    )
-    print(f"queries per call: {queries}")
+    print(f"load average after: {_load()}")
 
 
-def _book(therapists, service) -> None:
-    """2,000 half-hour appointments at random grid times inside working hours, never overlapping."""
+def _compare(before, current, clinic, service, therapists, therapist_count, days) -> None:
+    from bookings.models import Therapist
+
+    # The therapists beyond this size stop offering the service for the duration of the run.
+    Therapist.objects.filter(pk__in=[t.pk for t in therapists[therapist_count:]]).update(is_active=False)
+    Therapist.objects.filter(pk__in=[t.pk for t in therapists[:therapist_count]]).update(is_active=True)
+    last = FIRST_DAY + timedelta(days=days - 1)
+    runs = 7 if therapist_count * days < 2000 else 3
+    for label, therapist in (("anyone", None), ("one therapist", therapists[0])):
+        timings = {"before": [], "now": []}
+        queries = {}
+        counts = {}
+        for _ in range(runs):
+            for name, search in (("before", before), ("now", current)):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    slots = search(
+                        service=service,
+                        start_date=FIRST_DAY,
+                        end_date=last,
+                        therapist=therapist,
+                        clinic=clinic,
+                    )
+                    timings[name].append(time.perf_counter() - started)
+                queries[name] = len(captured.captured_queries)
+                counts[name] = len(slots)
+        assert counts["before"] == counts["now"], counts
+        slots = counts["now"]
+        before_ms, now_ms = (statistics.median(timings[name]) * 1000 for name in ("before", "now"))
+        print(
+            f"{therapist_count} therapists x {days} days, {label}: {slots} slots; "
+            f"before {before_ms:.1f} ms ({before_ms * 1000 / max(slots, 1):.1f} us/slot, {queries['before']} queries), "
+            f"now {now_ms:.1f} ms ({now_ms * 1000 / max(slots, 1):.1f} us/slot, {queries['now']} queries): "
+            f"{before_ms / now_ms:.1f}x faster (median of {runs}; load {_load()})"
+        )
+
+
+def _book(therapists, service, *, days: int) -> None:
+    """About BOOKINGS_PER_DAY half-hour appointments per therapist per working day, never overlapping."""
     from bookings.models import Appointment
 
     chooser = random.Random(2026)
-    working_days = [d for d in (FIRST_DAY + timedelta(days=i) for i in range(DAYS)) if d.weekday() < 6]
-    quarter_hours = [
-        h * 4 + q for h in (9, 10, 11, 12, 14, 15, 16, 17) for q in range(4) if (h, q) != (12, 3)
-    ]
-    taken: set[tuple[int, date, int]] = set()
+    half_hours = [h * 2 + q for h in (9, 10, 11, 12, 14, 15, 16, 17) for q in range(2)]
     objects = []
-    while len(objects) < APPOINTMENTS:
-        therapist = chooser.choice(therapists)
-        day = chooser.choice(working_days)
-        quarter = chooser.choice(quarter_hours[:-1])
-        if {(therapist.pk, day, quarter), (therapist.pk, day, quarter + 1)} & taken:
-            continue
-        taken |= {(therapist.pk, day, quarter), (therapist.pk, day, quarter + 1)}
-        start = datetime(day.year, day.month, day.day, quarter // 4, quarter % 4 * 15, tzinfo=UTC)
-        objects.append(
-            Appointment(
-                client_id=therapist.user_id,
-                therapist=therapist,
-                service=service,
-                start=start,
-                end=start + timedelta(minutes=30),
-                blocked_until=start + timedelta(minutes=30),
-            )
-        )
-    Appointment.objects.bulk_create(objects)
+    for therapist in therapists:
+        for offset in range(days):
+            day = FIRST_DAY + timedelta(days=offset)
+            if day.weekday() == 6:
+                continue
+            for half_hour in chooser.sample(half_hours, BOOKINGS_PER_DAY):
+                start = datetime(day.year, day.month, day.day, half_hour // 2, half_hour % 2 * 30, tzinfo=UTC)
+                objects.append(
+                    Appointment(
+                        client_id=therapist.user_id,
+                        therapist=therapist,
+                        service=service,
+                        start=start,
+                        end=start + timedelta(minutes=30),
+                        blocked_until=start + timedelta(minutes=30),
+                    )
+                )
+    Appointment.objects.bulk_create(objects, batch_size=5000)
+    print(f"{len(objects)} existing appointments")
+
+
+def _load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 if __name__ == "__main__":

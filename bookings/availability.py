@@ -1,33 +1,44 @@
 """Free slots: working hours minus closures, time off and appointments (with their buffers).
 
-Everything is read in a fixed number of queries, whatever the number of days, therapists
-or appointments, then computed in Python. Local times are built per local date in the
-clinic's zone, so a slot at 10:00 stays at 10:00 on the day the clocks change.
+Everything is read in five queries at most, whatever the number of days, therapists or
+appointments, then computed in Python in three steps:
+
+1. Each local day's grid of start times is turned into UTC instants once per request and
+   shared by every therapist (bookings.day_grid): a slot at 10:00 stays at 10:00 on the day
+   the clocks change, and a wall-clock time the clocks skip is never offered.
+2. Each therapist's time off and appointments (each with its buffer) become one sorted list
+   of busy intervals, so the time between them is free.
+3. Slots are cut from each working-hours window: the window's grid instants are a sorted run,
+   so the ones that fit (late enough, before closing, clear of every busy interval) are found
+   by bisection, not by testing every candidate against every interval.
+
+Times are compared as whole seconds since the epoch; datetimes are built once per grid instant,
+not per slot.
 """
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
+from .day_grid import DayGrid, EpochCeil, EpochFloor, day_grids, epoch_ceil, epoch_floor
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .selectors import clinic_get
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
+    """One therapist free at one start time. Sorted by start, then therapist."""
+
     start: datetime
     therapist_id: int
     end: datetime
 
 
-@dataclass(frozen=True, order=True)
-class FreeTime:
+class FreeTime(NamedTuple):
     """One start time, once, with every therapist free then (in the order the slots came)."""
 
     start: datetime
@@ -69,33 +80,6 @@ def days_between(first: date, last: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
-def _grid_times(start: time, end: time, step_minutes: int) -> Iterator[time]:
-    """Wall-clock times from `start` to `end` on the clinic's grid, counted from midnight."""
-    first = start.hour * 60 + start.minute + (1 if start.second or start.microsecond else 0)
-    first += -first % step_minutes
-    last = end.hour * 60 + end.minute
-    for minute in range(first, last, step_minutes):
-        yield time(minute // 60, minute % 60)
-
-
-class _Busy:
-    """A therapist's busy intervals, merged, for fast overlap checks."""
-
-    def __init__(self, intervals: Iterable[tuple[datetime, datetime]]):
-        self.starts: list[datetime] = []
-        self.ends: list[datetime] = []
-        for start, end in sorted(intervals):
-            if self.ends and start <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], end)
-            else:
-                self.starts.append(start)
-                self.ends.append(end)
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        i = bisect_right(self.ends, start)
-        return i < len(self.starts) and self.starts[i] < end
-
-
 def free_slots(
     *,
     service: Service,
@@ -123,21 +107,70 @@ def free_slots(
     range_start, _ = local_day_bounds(start_date, tz)
     _, range_end = local_day_bounds(end_date, tz)
 
-    therapists = Therapist.objects.filter(is_active=True, services=service).prefetch_related(
-        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time"))
-    )
+    hours = WorkingHours.objects.filter(therapist__is_active=True, therapist__services=service)
     if therapist is not None:
-        therapists = therapists.filter(pk=therapist.pk)
-    therapists_list = list(therapists)
-    if not therapists_list:
+        hours = hours.filter(therapist=therapist)
+    # weekday -> [(therapist, opens, closes)], by therapist then time
+    windows: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    for therapist_id, weekday, opens, closes in hours.order_by("therapist_id", "start_time").values_list(
+        "therapist_id", "weekday", "start_time", "end_time"
+    ):
+        windows[weekday].append((therapist_id, opens, closes))
+    if not windows:
         return []
-    therapist_ids = [t.pk for t in therapists_list]
 
-    busy_intervals: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for therapist_id, start, end in TimeOff.objects.filter(
+    therapist_ids = sorted({therapist_id for each in windows.values() for therapist_id, _, _ in each})
+    busy = _busy_by_therapist(
+        therapist_ids, range_start, range_end, ignore_appointment_id=ignore_appointment_id
+    )
+    closed_days = set(
+        Closure.objects.filter(date__gte=start_date, date__lte=end_date).values_list("date", flat=True)
+    )
+    open_days = [day for day in days_between(start_date, end_date) if day not in closed_days]
+    grids = day_grids(open_days, tz=tz, step_minutes=clinic.slot_step_minutes, duration=service.duration)
+
+    duration = _seconds(service.duration)
+    reach = duration + _seconds(service.buffer_after)  # a new slot's own buffer must be clear too
+    first_start = epoch_ceil(earliest)
+    last_start = epoch_floor(latest)
+    slots: list[Slot] = []
+    for day in open_days:
+        grid = grids[day]
+        day_slots: list[Slot] = []
+        for therapist_id, opens, closes in windows.get(day.weekday(), ()):
+            for low, high in _free_runs(
+                grid,
+                opens,
+                closes,
+                busy[therapist_id],
+                duration=duration,
+                reach=reach,
+                first_start=first_start,
+                last_start=last_start,
+            ):
+                day_slots += grid.slots(therapist_id, low, high)
+        day_slots.sort()
+        slots.extend(day_slots)
+    return slots
+
+
+class _Busy(NamedTuple):
+    """A therapist's busy intervals in epoch seconds, merged and sorted (for bisection)."""
+
+    starts: list[int]
+    ends: list[int]
+
+
+def _busy_by_therapist(
+    therapist_ids: list[int],
+    range_start: datetime,
+    range_end: datetime,
+    *,
+    ignore_appointment_id: int | None,
+) -> dict[int, _Busy]:
+    time_off = TimeOff.objects.filter(
         therapist_id__in=therapist_ids, start__lt=range_end, end__gt=range_start
-    ).values_list("therapist_id", "start", "end"):
-        busy_intervals[therapist_id].append((start, end))
+    ).annotate(busy_from=EpochFloor("start"), busy_until=EpochCeil("end"))
     appointments = Appointment.objects.filter(
         therapist_id__in=therapist_ids,
         status__in=Appointment.ACTIVE_STATUSES,
@@ -146,49 +179,66 @@ def free_slots(
     )
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
-    for therapist_id, start, end in appointments.values_list("therapist_id", "start", "blocked_until"):
-        busy_intervals[therapist_id].append((start, end))
-    closed_days = set(
-        Closure.objects.filter(date__gte=start_date, date__lte=end_date).values_list("date", flat=True)
+    # One query for both, in whole seconds rounded outwards (a busy second is never lost),
+    # sorted so that each therapist's intervals merge in one pass.
+    appointments = appointments.annotate(busy_from=EpochFloor("start"), busy_until=EpochCeil("blocked_until"))
+    columns = ("therapist_id", "busy_from", "busy_until")
+    rows = (
+        time_off.values_list(*columns)
+        .order_by()
+        .union(appointments.values_list(*columns).order_by(), all=True)
+        .order_by("therapist_id", "busy_from")
     )
-
-    slots: list[Slot] = []
-    for each in therapists_list:
-        busy = _Busy(busy_intervals[each.pk])
-        hours_by_weekday: dict[int, list[WorkingHours]] = defaultdict(list)
-        for hours in each.working_hours.all():
-            hours_by_weekday[hours.weekday].append(hours)
-        for day in days_between(start_date, end_date):
-            if day in closed_days:
-                continue
-            for hours in hours_by_weekday[day.weekday()]:
-                slots.extend(_slots_in_hours(day, hours, service, each.pk, clinic, busy, earliest, latest))
-    slots.sort()
-    return slots
+    merged: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
+    for therapist_id, start, end in rows:
+        starts, ends = merged[therapist_id]
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return merged
 
 
-def _slots_in_hours(
-    day: date,
-    hours: WorkingHours,
-    service: Service,
-    therapist_id: int,
-    clinic: Clinic,
+def _free_runs(
+    grid: DayGrid,
+    opens: time,
+    closes: time,
     busy: _Busy,
-    earliest: datetime,
-    latest: datetime,
-) -> Iterator[Slot]:
-    tz = clinic.tz
-    hours_end = local_datetime(day, hours.end_time, tz)
-    if hours_end is None:
-        return
-    for at in _grid_times(hours.start_time, hours.end_time, clinic.slot_step_minutes):
-        start = local_datetime(day, at, tz)
-        if start is None or start < earliest:
-            continue
-        if start > latest:
-            return
-        end = start + service.duration
-        if end > hours_end:
-            return
-        if not busy.overlaps(start, end + service.buffer_after):
-            yield Slot(start=start, therapist_id=therapist_id, end=end)
+    *,
+    duration: int,
+    reach: int,
+    first_start: int,
+    last_start: int,
+) -> list[tuple[int, int]]:
+    """The runs of the grid (index ranges) where a slot fits in the working-hours window."""
+    closing = grid.instant(closes)
+    if closing is None:
+        return []
+    # The window's grid instants, by wall-clock minute, then cut to the times that may start.
+    low, high = grid.between(opens, closes)
+    instants = grid.instants
+    low = bisect_left(instants, first_start, low, high)
+    high = bisect_right(instants, min(last_start, closing - duration), low, high)
+    if low >= high:
+        return []
+    # Busy intervals that could touch a slot in the run: end after its first start, start
+    # before its last slot's reach.
+    starts, ends = busy
+    first = bisect_right(ends, instants[low])
+    last = bisect_left(starts, instants[high - 1] + reach)
+    runs = []
+    cursor = low
+    for index in range(first, last):
+        # A start in (busy start - reach, busy end) would overlap this interval.
+        blocked_from = bisect_right(instants, starts[index] - reach, cursor, high)
+        if cursor < blocked_from:
+            runs.append((cursor, blocked_from))
+        cursor = bisect_left(instants, ends[index], cursor, high)
+    if cursor < high:
+        runs.append((cursor, high))
+    return runs
+
+
+def _seconds(delta: timedelta) -> int:
+    return delta.days * 86_400 + delta.seconds

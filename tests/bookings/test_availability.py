@@ -150,3 +150,24 @@ def test_query_count_does_not_grow_with_days_therapists_or_appointments(
             service=service, start_date=MONDAY, end_date=MONDAY + timedelta(days=27), clinic=clinic
         )
     assert len(four_weeks) > len(one_day) > 0
+
+
+def test_availability_costs_four_queries_for_one_therapist_or_many(
+    clinic, service, django_assert_num_queries
+):
+    """The clinic, the working hours, the busy times (time off and appointments in one UNION)
+    and the closures: whatever the number of therapists, days and appointments."""
+    first = TherapistFactory(services=[service])
+    with django_assert_num_queries(4):
+        free_slots(service=service, start_date=MONDAY, end_date=MONDAY, therapist=first)
+    for i, each in enumerate([first] + [TherapistFactory(services=[service]) for _ in range(7)]):
+        TimeOff.objects.create(
+            therapist=each,
+            start=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+            end=datetime(2026, 12, 8, 11, 0, tzinfo=UTC),
+        )
+        AppointmentFactory(therapist=each, service=service, start=datetime(2026, 12, 7, 9 + i, 0, tzinfo=UTC))
+    Closure.objects.create(date=MONDAY + timedelta(days=3))
+    with django_assert_num_queries(4):
+        slots = free_slots(service=service, start_date=MONDAY, end_date=MONDAY + timedelta(days=89))
+    assert len({slot.therapist_id for slot in slots}) == 8
