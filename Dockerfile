@@ -9,7 +9,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # collectstatic needs settings to load; the real SECRET_KEY arrives at run time.
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \
-    && useradd --create-home clinic && mkdir -p /app/var && chown -R clinic /app/var
+    && useradd --create-home clinic && mkdir -p /app/var/private && chown -R clinic /app/var
 USER clinic
 
 EXPOSE 8000

@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test journeys fuzz lint format migrate bench install chromium
+.PHONY: run test journeys fuzz lint format migrate bench bench-scale install chromium
 
 run: install migrate
 	$(BIN)/python manage.py seed_demo
@@ -31,7 +31,7 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts privacy bookings intake workspace notifications data_rights clinic
+	$(BIN)/mypy accounts privacy bookings intake workspace notifications data_rights outcomes care documents clinic
 
 format: install
 	$(BIN)/ruff format .
@@ -43,6 +43,12 @@ migrate: install
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_bench} $(BIN)/python bench/availability.py
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_bench} $(BIN)/python bench/reminders.py
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_bench_care} $(BIN)/python bench/series.py
+	$(BIN)/python bench/load.py
+
+# Availability and booking under load with 2 and 4 gunicorn workers, reminders with 1 and 2 Celery workers.
+bench-scale: install
+	$(BIN)/python bench/load.py --scale
 
 install: $(VENV)/.installed
 

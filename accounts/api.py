@@ -1,7 +1,9 @@
-"""Accounts in the JSON API v1: the CSRF cookie, signing up, logging in and out.
+"""Accounts in the JSON API v1: the CSRF cookie, who is signed in, signing up, logging in and out.
 
 Also the error shapes every endpoint shares, since every other app already depends on accounts.
 """
+
+from typing import cast
 
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import ValidationError
@@ -9,11 +11,13 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.security import django_auth
 from ninja.utils import check_csrf
 
 from clinic.throttle import client_ip
 from clinic.validation import StorableStr
 
+from .models import User
 from .services import user_signup
 
 router = Router(tags=["accounts"])
@@ -75,6 +79,12 @@ def csrf_checked(request: HttpRequest) -> bool:
 def csrf(request: HttpRequest) -> dict[str, str]:
     """Sets the `csrftoken` cookie; send its value as the X-CSRFToken header on every POST."""
     return {"csrf_token": get_token(request)}
+
+
+@router.get("/me", auth=django_auth, response={200: UserOut, 401: ErrorOut}, summary="The signed-in account")
+def me(request: HttpRequest) -> User:
+    """Who is signed in, from the session alone (django_auth lets nobody else this far)."""
+    return cast(User, request.user)
 
 
 @router.post(

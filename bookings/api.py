@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
@@ -112,9 +112,36 @@ def _one_of(queryset: QuerySet[M], pk: int, *, loc: tuple[str, ...]) -> M:
     """The row with `pk`, or a 422 at `loc`, shaped like the input schemas' own errors."""
     found = queryset.filter(pk=pk).first()
     if found is None:
-        noun = queryset.model._meta.verbose_name
-        raise ValidationError([{"loc": loc, "msg": f"There is no {noun} with id {pk}."}])
+        raise _not_found(queryset.model, pk, loc=loc)
     return found
+
+
+def _not_found(model: type[Model], pk: int, *, loc: tuple[str, ...]) -> ValidationError:
+    return ValidationError([{"loc": loc, "msg": f"There is no {model._meta.verbose_name} with id {pk}."}])
+
+
+def _service_and_therapist(
+    services: QuerySet[Service],
+    therapists: QuerySet[Therapist],
+    *,
+    service_id: int,
+    therapist_id: int | None,
+    loc: tuple[str, ...],
+) -> tuple[Service, Therapist | None]:
+    """The service, and the therapist named if any, or a 422 at `loc` + the field's name.
+
+    One round trip, so naming a therapist costs no more than "anyone": whether the therapist
+    exists is asked with the service, and the therapist is handed on by id alone. free_slots
+    needs no more, and bookings.services reads the therapist's row under its lock.
+    """
+    if therapist_id is not None:
+        services = services.annotate(therapist_found=Exists(therapists.filter(pk=therapist_id)))
+    service = _one_of(services, service_id, loc=(*loc, "service"))
+    if therapist_id is None:
+        return service, None
+    if not service.therapist_found:  # type: ignore[attr-defined]
+        raise _not_found(Therapist, therapist_id, loc=(*loc, "therapist"))
+    return service, Therapist(pk=therapist_id)
 
 
 def _client(request: HttpRequest) -> User:
@@ -152,10 +179,13 @@ def therapists(request: HttpRequest) -> list[Therapist]:
     ),
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> AvailabilityOut:
-    service = _one_of(services_bookable(), query.service, loc=("query", "service"))
-    therapist = None
-    if query.therapist is not None:
-        therapist = _one_of(therapists_bookable(), query.therapist, loc=("query", "therapist"))
+    service, therapist = _service_and_therapist(
+        services_bookable(),
+        therapists_bookable(),
+        service_id=query.service,
+        therapist_id=query.therapist,
+        loc=("query",),
+    )
     clinic = clinic_get()
     slots = free_slots(
         service=service, therapist=therapist, start_date=query.start, end_date=query.end, clinic=clinic
@@ -190,12 +220,17 @@ def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
 )
 def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
     rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, request.user.pk)
+    service, therapist = _service_and_therapist(
+        Service.objects.all(),
+        Therapist.objects.all(),
+        service_id=booking.service,
+        therapist_id=booking.therapist,
+        loc=("body", "booking"),
+    )
     appointment = appointment_book(
         client=_client(request),
-        service=_one_of(Service.objects.all(), booking.service, loc=("body", "booking", "service")),
-        therapist=None
-        if booking.therapist is None
-        else _one_of(Therapist.objects.all(), booking.therapist, loc=("body", "booking", "therapist")),
+        service=service,
+        therapist=therapist,
         start=booking.start,
         red_flags=booking.red_flags.model_dump(),
     )

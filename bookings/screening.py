@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from intake.models import Clearance, Intake
+from intake.recheck import recheck_merge
 from intake.selectors import Standing, intake_latest, intake_standing, recheck_due, standing_advice
 from intake.services import clearance_record, intake_recheck, intake_submit
+from intake.validation import recheck_errors
 from notifications import outbox
 
 from .call_off import appointments_call_off
@@ -121,17 +123,29 @@ def _release_if_blocked(*, client: User, intake: Intake, now: datetime) -> None:
 
 
 def recheck_before_booking(
-    *, client: User, red_flags: Mapping[str, object] | None, by: User | None, now: datetime
+    *,
+    client: User,
+    red_flags: Mapping[str, object] | None,
+    by: User | None,
+    now: datetime,
+    standing: Standing | None = None,
 ) -> None:
     """The re-check before booking or moving: required unless the client just filled the intake.
 
     Committed on its own, before the booking: a new red flag stays on record (and releases the
-    client's appointments) even though it is about to refuse the booking.
+    client's appointments) even though it is about to refuse the booking. `standing` is what the
+    gate just read: a re-check that adds nothing to its newest intake records nothing, so it
+    needs no transaction of its own (the booking's gate reads the standing again under its lock).
     """
     if red_flags is None:
         if recheck_due(client, now=now):
             raise RecheckRequired("Please answer the health check questions before booking.")
         return
+    newest = standing.newest if standing is not None else None
+    if newest is not None and not recheck_errors(red_flags):
+        _, reported = recheck_merge(newest.answers, red_flags)  # type: ignore[arg-type]
+        if not reported:
+            return
     try:
         recheck_record(client=client, report=red_flags, submitted_by=by, now=now)
     except ValidationError as error:
@@ -146,7 +160,7 @@ def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: dateti
     """
     clinic = clinic or clinic_get()
     now = now or timezone.now()
-    standing = client_standing(client, now=now)
+    standing = intake_standing(client, valid_days=clinic.intake_valid_days, now=now)
     if standing.blocks_booking:
         advice = standing_advice(
             standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line

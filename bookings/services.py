@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,7 +23,7 @@ from notifications import outbox
 
 from .alternatives import slot_taken
 from .assignment import therapist_assign
-from .availability import local_datetime
+from .availability import local_datetime, local_day_bounds
 from .call_off import appointments_call_off
 from .cautions import (
     NO_LIMITS,
@@ -36,8 +37,9 @@ from .errors import (
     BookingRefused,
     CancellationWindowClosed,
     CautionRuledOut,
+    SlotUnavailable,
 )
-from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff
+from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .previsit import session_completion_refusal
 from .screening import intake_current_on_the_day_check, intake_gate_check, recheck_before_booking
 from .selectors import clinic_get
@@ -67,18 +69,24 @@ def appointment_book(
     A service or therapist the client's cautions rule out (bookings.cautions) is refused with
     CautionRuledOut, unless the front desk or an admin books it with `caution_override`, the
     reason, which is kept on the appointment. A client with a caution alerts the therapist.
+
+    A taken time is SlotUnavailable, with free times nearby looked up once this booking's
+    transaction has ended (inside a caller's transaction, before that one ends).
     """
     now = now or timezone.now()
     clinic = clinic_get()
-    intake_gate_check(client=client, clinic=clinic, now=now)
-    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now)
-    anyone = therapist is None
+    gate = intake_gate_check(client=client, clinic=clinic, now=now)
+    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now, standing=gate)
+    requested = therapist
     limits = NO_LIMITS
     try:
         with transaction.atomic():
-            _lock(client=client, therapist=therapist)
+            _lock_client(client)
+            # The gate that counts: read again under the client's lock, which re-checks take too.
             standing = intake_gate_check(client=client, clinic=clinic, now=now)
             limits = caution_limits(standing.codes)
+            if therapist is not None:
+                therapist = _lock_therapist(therapist)
             override = _caution_check(
                 limits=limits,
                 clinic=clinic,
@@ -87,17 +95,16 @@ def appointment_book(
                 by=booked_by,
                 caution_override=caution_override,
             )
+            _check_bookable(
+                clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
+            )
             if therapist is None:
-                # The clinic's own rules first: a time nobody could take is refused as such.
-                _check_time(clinic=clinic, client=client, service=service, start=start, now=now)
+                # Its free_slots, read after locking every candidate, is the recount for anyone.
                 therapist = therapist_assign(
                     clinic=clinic, service=service, start=start, limits=limits, now=now
                 )
                 if therapist is None:
-                    raise slot_taken(clinic, None, service, start, limits=limits)
-            _check_bookable(
-                clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
-            )
+                    raise _TimeTaken(None, service, start, limits=limits)
             intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
             appointment = Appointment.objects.create(
                 client=client,
@@ -113,8 +120,10 @@ def appointment_book(
             if standing.outcome == Outcome.CAUTION:
                 outbox.caution_booked(appointment, now=now)
             return appointment
+    except _TimeTaken as taken:
+        raise taken.refusal(clinic) from None
     except IntegrityError as error:
-        raise slot_taken(clinic, None if anyone else therapist, service, start, limits=limits) from error
+        raise slot_taken(clinic, requested, service, start, limits=limits) from error
 
 
 def appointment_reschedule(
@@ -130,18 +139,21 @@ def appointment_reschedule(
     """Move an appointment to a new start (and optionally another therapist).
 
     Moving passes the same intake gate, re-check and cautions as booking (`caution_override`
-    as there); a new therapist is alerted to a client with a caution.
+    as there); a new therapist is alerted to a client with a caution. A taken time is
+    SlotUnavailable, with alternatives looked up after the transaction, as for booking.
     """
     now = now or timezone.now()
     therapist = therapist or appointment.therapist
     clinic = clinic_get()
-    intake_gate_check(client=appointment.client, clinic=clinic, now=now)
-    recheck_before_booking(client=appointment.client, red_flags=red_flags, by=by, now=now)
+    gate = intake_gate_check(client=appointment.client, clinic=clinic, now=now)
+    recheck_before_booking(client=appointment.client, red_flags=red_flags, by=by, now=now, standing=gate)
+    moving = appointment
     try:
         with transaction.atomic():
-            _lock(client=appointment.client, therapist=therapist)
-            appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            _lock_client(appointment.client)
             standing = intake_gate_check(client=appointment.client, clinic=clinic, now=now)
+            therapist = _lock_therapist(therapist)
+            appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
             _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
             override = _caution_check(
                 limits=caution_limits(standing.codes),
@@ -175,8 +187,10 @@ def appointment_reschedule(
             if new_therapist and standing.outcome == Outcome.CAUTION:
                 outbox.caution_booked(appointment, now=now)
             return appointment
+    except _TimeTaken as taken:
+        raise taken.refusal(clinic) from None
     except IntegrityError as error:
-        raise slot_taken(clinic, therapist, appointment.service, start) from error
+        raise slot_taken(clinic, therapist, moving.service, start, ignore_appointment_id=moving.pk) from error
 
 
 def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
@@ -234,12 +248,54 @@ def appointment_record_attendance(
         return appointment
 
 
-def _lock(*, client: User, therapist: Therapist | None) -> None:
-    # Always client first, then therapists by primary key: a fixed order cannot deadlock.
-    # "Anyone" (None) locks its candidates in bookings.assignment.therapist_assign.
-    get_user_model().objects.select_for_update().filter(pk=client.pk).first()
-    if therapist is not None:
-        Therapist.objects.select_for_update().filter(pk=therapist.pk).first()
+class _TimeTaken(Exception):
+    """Someone else holds the time: raised inside a booking's transaction, and turned into
+    SlotUnavailable once the transaction has rolled back and released its locks, since looking
+    up the alternatives reads a week of the schedule (bookings.alternatives)."""
+
+    def __init__(
+        self,
+        therapist: Therapist | None,
+        service: Service,
+        start: datetime,
+        *,
+        limits: CautionLimits = NO_LIMITS,
+        ignore_appointment_id: int | None = None,
+    ) -> None:
+        super().__init__(f"{start.isoformat()} is taken")
+        self.therapist = therapist
+        self.service = service
+        self.start = start
+        self.limits = limits
+        self.ignore_appointment_id = ignore_appointment_id
+
+    def refusal(self, clinic: Clinic) -> SlotUnavailable:
+        return slot_taken(
+            clinic,
+            self.therapist,
+            self.service,
+            self.start,
+            ignore_appointment_id=self.ignore_appointment_id,
+            limits=self.limits,
+        )
+
+
+# Always the client first, then therapists by primary key: a fixed order cannot deadlock ("anyone"
+# locks its candidates in bookings.assignment.therapist_assign). The client's lock orders the gate
+# after any re-check, which takes it too; the therapist's orders the recount after any booking,
+# time off, hours or closure written for them (workspace.services takes it too). The gate needs
+# only the client's, so it is read before the therapist's is taken: bookings competing for one
+# therapist queue for less time.
+
+
+def _lock_client(client: User) -> None:
+    get_user_model().objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
+
+
+def _lock_therapist(therapist: Therapist) -> Therapist:
+    """The therapist's row, locked, as it is now (whatever `therapist` was read before)."""
+    locked = Therapist.objects.select_for_update(of=("self",)).select_related("user")
+    return locked.get(pk=therapist.pk)
 
 
 def _caution_check(
@@ -283,52 +339,70 @@ def _check_bookable(
     *,
     clinic: Clinic,
     client: User,
-    therapist: Therapist,
+    therapist: Therapist | None,
     service: Service,
     start: datetime,
     now: datetime,
     ignore_appointment_id: int | None = None,
 ) -> None:
-    _check_time(
-        clinic=clinic,
-        client=client,
-        service=service,
-        start=start,
-        now=now,
-        ignore_appointment_id=ignore_appointment_id,
-    )
+    """The recount, after the locks: the time itself, the client's diary, the therapist's schedule.
+
+    With no therapist ("anyone"), only what is refused whoever the therapist: the clinic's own
+    rules come first, so a time nobody could take is refused as such. Every question about the
+    rows is asked in one round trip, in the order the refusals are given.
+    """
+    _check_request(clinic=clinic, service=service, start=start, now=now)
     end = start + service.duration
-    if not therapist.is_active or not therapist.services.filter(pk=service.pk).exists():
+    others = Appointment.objects.all()
+    if ignore_appointment_id is not None:
+        others = others.exclude(pk=ignore_appointment_id)
+    in_the_way = {
+        "closed": Exists(Closure.objects.filter(date=start.astimezone(clinic.tz).date())),
+        "client_busy": Exists(
+            others.filter(client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start)
+        ),
+    }
+    if therapist is not None:
+        covering = _working_hours_covering(therapist, start, end, clinic)
+        if covering is not None:
+            in_the_way["working"] = covering
+        in_the_way |= {
+            "offered": Exists(
+                Therapist.services.through.objects.filter(therapist=therapist, service=service)
+            ),
+            "away": Exists(TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start)),
+            "taken": Exists(
+                others.filter(
+                    therapist=therapist,
+                    status__in=Appointment.ACTIVE_STATUSES,
+                    start__lt=end + service.buffer_after,
+                    blocked_until__gt=start,
+                )
+            ),
+        }
+    found: dict[str, object] = dict(Clinic.objects.filter(pk=clinic.pk).values(**in_the_way).get())
+    if found["closed"]:
+        raise BookingRefused("The clinic is closed on that day.")
+    if found["client_busy"]:
+        raise BookingRefused("You already have an appointment at that time.")
+    if therapist is None:
+        return
+    if not therapist.is_active or not found["offered"]:
         raise BookingRefused(f"{therapist.name} doesn't offer {service.name}.")
-    if not _within_working_hours(therapist, start, end, clinic):
+    working = found["working"] if "working" in found else _within_working_hours(therapist, start, end, clinic)
+    if not working:
         raise BookingRefused(f"{therapist.name} isn't working at that time.")
-    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+    if found["away"]:
         raise BookingRefused(f"{therapist.name} is away at that time.")
-    others = Appointment.objects.exclude(pk__in=[ignore_appointment_id] if ignore_appointment_id else [])
-    therapists_other = others.filter(
-        therapist=therapist,
-        status__in=Appointment.ACTIVE_STATUSES,
-        start__lt=end + service.buffer_after,
-        blocked_until__gt=start,
-    )
-    if therapists_other.exists():
-        raise slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
+    if found["taken"]:
+        raise _TimeTaken(therapist, service, start, ignore_appointment_id=ignore_appointment_id)
 
 
-def _check_time(
-    *,
-    clinic: Clinic,
-    client: User,
-    service: Service,
-    start: datetime,
-    now: datetime,
-    ignore_appointment_id: int | None = None,
-) -> None:
-    """What is refused whoever the therapist: the service, the time itself, the client's own diary."""
+def _check_request(*, clinic: Clinic, service: Service, start: datetime, now: datetime) -> None:
+    """What is refused without looking at the schedule: the service, and the time itself."""
     if timezone.is_naive(start):
         raise BookingRefused("The start time must include its time zone offset.")
     local_start = start.astimezone(clinic.tz)
-    end = start + service.duration
     if not service.is_active:
         raise BookingRefused(f"{service.name} can't be booked at the moment.")
     if start <= now:
@@ -344,11 +418,6 @@ def _check_time(
         raise BookingRefused(
             f"Appointments start on the {clinic.slot_step_minutes}-minute grid, for example 10:00."
         )
-    if Closure.objects.filter(date=local_start.date()).exists():
-        raise BookingRefused("The clinic is closed on that day.")
-    others = Appointment.objects.exclude(pk__in=[ignore_appointment_id] if ignore_appointment_id else [])
-    if others.filter(client=client, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start).exists():
-        raise BookingRefused("You already have an appointment at that time.")
 
 
 def _within_working_hours(therapist: Therapist, start: datetime, end: datetime, clinic: Clinic) -> bool:
@@ -359,6 +428,29 @@ def _within_working_hours(therapist: Therapist, start: datetime, end: datetime, 
         if hours_start and hours_end and hours_start <= start and end <= hours_end:
             return True
     return False
+
+
+def _working_hours_covering(
+    therapist: Therapist, start: datetime, end: datetime, clinic: Clinic
+) -> Exists | None:
+    """_within_working_hours as an EXISTS, to ask with the rest; None when it can't be one.
+
+    On a local day whose clocks don't change, wall-clock times map one-to-one and in order onto
+    instants, so comparing times of day is comparing the instants _within_working_hours builds.
+    On the two days a year they change, or for a session running past midnight, it reads the rows.
+    """
+    local_start, local_end = start.astimezone(clinic.tz), end.astimezone(clinic.tz)
+    day_start, day_end = local_day_bounds(local_start.date(), clinic.tz)
+    if day_end - day_start != timedelta(days=1) or local_end.date() != local_start.date():
+        return None
+    return Exists(
+        WorkingHours.objects.filter(
+            therapist=therapist,
+            weekday=local_start.weekday(),
+            start_time__lte=local_start.time(),
+            end_time__gte=local_end.time(),
+        )
+    )
 
 
 def _minutes_text(minutes: int) -> str:

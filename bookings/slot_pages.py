@@ -1,6 +1,6 @@
 """Pieces shared by the pages where someone picks a time: the client's and the front desk's."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -23,13 +23,21 @@ class SlotButton:
     url: str
 
 
-def slot_buttons(slots: list[Slot], url: Callable[[Slot], str]) -> list[SlotButton]:
-    """A button per free slot, with the therapist's name, in one query for the names."""
-    ids = {slot.therapist_id for slot in slots}
-    names = {each.pk: each.name for each in therapists_bookable().filter(pk__in=ids)}
+def slot_buttons(
+    slots: list[Slot], url: Callable[[Slot], str], *, therapists: Mapping[int, Therapist] | None = None
+) -> list[SlotButton]:
+    """A button per free slot, with the therapist's name: from `therapists` (by id), else one query."""
+    if therapists is None:
+        therapists = _therapists_by_id({slot.therapist_id for slot in slots})
     return [
-        SlotButton(start=slot.start, therapist_name=names[slot.therapist_id], url=url(slot)) for slot in slots
+        SlotButton(start=slot.start, therapist_name=therapists[slot.therapist_id].name, url=url(slot))
+        for slot in slots
     ]
+
+
+def _therapists_by_id(ids: Iterable[int]) -> dict[int, Therapist]:
+    # Names and display order are all the buttons need: not the services therapists_bookable() prefetches.
+    return {each.pk: each for each in therapists_bookable().filter(pk__in=ids).prefetch_related(None)}
 
 
 def free_time_buttons(
@@ -52,12 +60,15 @@ def free_time_buttons(
     times = free_times(slots)
     if anyone_url is not None:
         return [SlotButton(start=time.start, therapist_name="", url=anyone_url(time.start)) for time in times]
-    return slot_buttons(_with_therapist_picked(times, clinic=clinic, prefer=prefer), slot_url)
+    therapists = _therapists_by_id({therapist_id for time in times for therapist_id in time.therapist_ids})
+    picked = _with_therapist_picked(times, therapists, clinic=clinic, prefer=prefer)
+    return slot_buttons(picked, slot_url, therapists=therapists)
 
 
-def _with_therapist_picked(times: list[FreeTime], *, clinic: Clinic, prefer: Therapist | None) -> list[Slot]:
-    ids = {therapist_id for time in times for therapist_id in time.therapist_ids}
-    therapists = {each.pk: each for each in therapists_bookable().filter(pk__in=ids)}
+def _with_therapist_picked(
+    times: list[FreeTime], therapists: Mapping[int, Therapist], *, clinic: Clinic, prefer: Therapist | None
+) -> list[Slot]:
+    ids = set(therapists)
     counts: dict[date, dict[int, int]] = {}
     picked = []
     for time in times:

@@ -290,18 +290,18 @@ def appointment_reschedule(request: ClientRequest, appointment_id: int) -> HttpR
         )
     service = appointment.service
     today = timezone.localdate(timezone=clinic.tz)
-    limits = caution_limits_of(request.user)
-    search, choice = move_forms(request, appointment, clinic=clinic, today=today, limits=limits)
     reschedule_url = reverse("appointment_reschedule", args=[appointment.pk])
+    try:
+        standing = intake_gate_check(client=request.user, clinic=clinic)
+    except IntakeRequired as error:
+        return _to_intake(error, come_back_to=reschedule_url)
+    limits = caution_limits(standing.codes)
+    search, choice = move_forms(request, appointment, clinic=clinic, today=today, limits=limits)
 
     def choose_url(slot: Slot) -> str:
         query = {"therapist": slot.therapist_id, "start": start_param(slot.start)}
         return f"{reschedule_url}?{urlencode(query, safe=':')}"
 
-    try:
-        intake_gate_check(client=request.user)
-    except IntakeRequired as error:
-        return _to_intake(error, come_back_to=reschedule_url)
     red_flag_form = recheck_form_for(request.user, request.POST if request.method == "POST" else None)
     context: dict[str, object] = {
         "appointment": appointment,

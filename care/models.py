@@ -59,6 +59,12 @@ class TreatmentPlan(models.Model):
     class Meta:
         ordering = ["-written_at"]
         indexes = [models.Index(fields=["therapist", "status"]), models.Index(fields=["client", "status"])]
+        constraints = [
+            # One course of care at a time: writing a new plan ends the active one (care.services).
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(status="active"), name="one_active_plan_per_client"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sessions_planned} x {self.service.name} for {self.client}"
@@ -116,7 +122,12 @@ class Package(models.Model):
 
 
 class PackagePurchase(models.Model):
-    """A package sold to a client and paid at the desk."""
+    """A package sold to a client and paid at the desk.
+
+    Which sessions it pays for is computed, not stored (care.packages): each active appointment of
+    the package's service that starts after the sale and on or before `expires_on`, oldest
+    purchase first, whoever booked it and however (a single booking or a series).
+    """
 
     class PaymentMethod(models.TextChoices):
         CARD = "card"
@@ -143,13 +154,3 @@ class PackagePurchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package} sold {self.sold_at:%Y-%m-%d}"
-
-
-class PackageDraw(models.Model):
-    """One booked session of the package's service, paid for from the package."""
-
-    purchase = models.ForeignKey(PackagePurchase, on_delete=models.PROTECT, related_name="draws")
-    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="package_draw")
-
-    def __str__(self) -> str:
-        return f"{self.appointment} from package purchase {self.purchase_id}"

@@ -65,6 +65,12 @@ api.add_router("/", bookings_router)
 api.add_router("/appointments", appointments_router)
 api.add_router("/intake", "intake.api.router")
 api.add_router("/me", "data_rights.api.router")
+api.add_router("/plans", "care.api.plans_router")
+api.add_router("/series", "care.api.series_router")
+api.add_router("/packages", "care.api.packages_router")
+api.add_router("/documents", "documents.api.router")
+api.add_router("/outcomes", "outcomes.api.router")
+api.add_router("/clients", "outcomes.api.staff_router")
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:

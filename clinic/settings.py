@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "intake",
     "notifications",
     "care",  # treatment plans, series and packages: books through bookings
+    "outcomes",  # outcome questionnaires (data files in outcomes/measures/), re-assessments
+    "documents",  # referrals, progress letters and receipts: reads care and outcomes
     "workspace",
     "data_rights",  # reads every app above: the client's export and erasure
     "clinic",  # the project's own system checks (clinic/checks.py)
@@ -155,6 +157,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Referral scans live here, outside the static files and any served media: they are only ever
+# sent by documents.views after the privacy rules (README, "Referrals, letters and receipts").
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# The largest referral scan accepted (bytes): a phone photo or a few scanned pages.
+REFERRAL_SCAN_MAX_BYTES = env.int("REFERRAL_SCAN_MAX_BYTES", default=5 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -206,6 +213,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.dispatch_due",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Treatment plans that reached a re-assessment point get their questionnaire link
+    # (outcomes.services.reassessments_queue); a point is sent once, however often this runs.
+    "outcomes-reassessments": {
+        "task": "outcomes.tasks.reassessments_due",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
     },
     # The clinic's record retention period (data_rights.services.clients_retention_apply).
     "data-rights-retention": {

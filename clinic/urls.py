@@ -11,7 +11,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("data_rights.urls")),  # beside the account page: export, delete
     path("intake/", include("intake.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("notifications/", include("notifications.urls")),
+    path("documents/", include("documents.urls")),
     path("staff/", include("workspace.urls")),
+    path("", include("care.urls")),  # the client's plan page, and the staff's plan pages under staff/
     path("", include("bookings.urls")),
 ]

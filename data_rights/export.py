@@ -1,7 +1,7 @@
 """Everything the clinic holds about a client, as one JSON document (UK GDPR article 15, access).
 
 It includes the clinical record the clinic wrote about the client (session notes with every
-revision, day-of checks, clearances), because the right of access covers it. It names no
+revision, day-of checks, clearances, outcome questionnaires), because the right of access covers it. It names no
 member of staff other than the client's therapists (whom the client met): who recorded
 something is "you" or "the clinic". Emails are listed by kind, date and status: the clinic keeps
 no copy of their text, which is rendered when they are sent.
@@ -20,6 +20,7 @@ from intake.models import Clearance, Intake
 from intake.selectors import intake_advice, intake_standing, standing_advice
 from notifications.models import Message
 from notifications.selectors import tips_opted_out
+from outcomes.models import OutcomeResponse
 from workspace.models import SessionNote
 
 FORMAT_VERSION = 1
@@ -51,6 +52,16 @@ def client_data_export(client: User, *, now: datetime | None = None) -> dict[str
         "intakes": [_intake(intake, client=client, clinic=clinic) for intake in _intakes(client)],
         "appointments": [
             _appointment(appointment, client=client, tz=tz) for appointment in _appointments(client)
+        ],
+        "outcome_questionnaires": [
+            {
+                "questionnaire": response.measure,
+                "answered_at": _time(response.taken_at, tz),
+                "occasion": response.get_occasion_display(),
+                "answers": response.answers,
+                "score": None if response.score is None else format(response.score.normalize(), "f"),
+            }
+            for response in OutcomeResponse.objects.filter(client=client).order_by("taken_at", "pk")
         ],
         "messages": [
             {

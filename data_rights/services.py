@@ -28,6 +28,7 @@ from bookings.selectors import clinic_get
 from bookings.services import appointments_cancel_for_erasure
 from intake.models import Clearance, Intake
 from notifications.services import messages_withdraw
+from outcomes.services import outcome_names_remove
 from workspace.models import SessionNote, SessionNoteRevision
 from workspace.services import NOTE_TEXT_FIELDS
 
@@ -75,6 +76,7 @@ def client_erase(
         appointments_cancel_for_erasure(client=client, now=now)
         messages_withdraw(recipient=client, reason="Withdrawn: the client's account was erased.")
         Intake.objects.filter(client=client).update(**dict.fromkeys(INTAKE_FREE_TEXT, ""))
+        outcome_names_remove(client=client)  # the activities they named, in their own words
         # A link still waiting in their inbox would put an address back on the account.
         EmailChangeRequest.objects.filter(user=client).delete()
         client.email = f"erased-{client.pk}@invalid"  # RFC 2606: never delivered, and still unique

@@ -1,57 +1,68 @@
-"""Sending the outbox: claim due rows, send each, record what happened.
+"""Sending the outbox: claim due rows a batch at a time, send them, record what happened.
 
 Any number of dispatchers may run at once (Celery beat starts one a minute; a run can outlast
-that). A row is claimed by the conditional UPDATE that flips it from queued to sending
-(healthchecks' sendalerts): whoever changes the row owns it, the others move on. On PostgreSQL
+that). A batch is claimed by one conditional UPDATE that flips its rows from queued to sending
+(healthchecks' sendalerts): whoever changes a row owns it, the others move on. On PostgreSQL
 the candidates are picked with SELECT ... FOR UPDATE SKIP LOCKED so that dispatchers do not
-queue up behind each other's rows.
+queue up behind each other's rows; claiming counts an attempt, and `attempts` is the fencing
+token that every later write to the row checks.
+
+A claimed batch is loaded and decided at once (compose.py reads what it needs in a fixed number
+of queries), sent over one mail-server session, and its results are recorded in bulk: one
+UPDATE for the sent rows and one for the rest, each row written only while it still holds the
+attempt this worker claimed.
 
 A worker holds its claim by touching it: before a send, if HEARTBEAT_EVERY has passed since it
-last did, it renews `claimed_at` on the rows of its batch that are still its own (the
-heartbeat), and a row is reclaimed only once no one has touched it for SENDING_TIMEOUT. A killed
-worker's rows are therefore back in the queue at the first dispatch after SENDING_TIMEOUT (beat
-starts one a minute), and out within two minutes of the crash. A worker that stalled and lost a
-row to a reclaim finds out at its next heartbeat, which is due by then, and leaves the row to
-whoever holds it now; `attempts` is the fencing token.
+last did, it records the results it has so far and renews `claimed_at` on the rows of its batch
+that are still its own (the heartbeat), and a row is reclaimed only once no one has touched it
+for SENDING_TIMEOUT. A killed worker's rows are therefore back in the queue at the first
+dispatch after SENDING_TIMEOUT (beat starts one a minute), and out within two minutes of the
+crash. A worker that stalled and lost a row to a reclaim finds out at its next heartbeat, which
+is due by then, and leaves the row to whoever holds it now.
 
 Delivery is at least once. SMTP has no idempotency key, so a worker killed after the mail
 server accepted a message but before "sent" was recorded leaves the row in "sending"; after
-SENDING_TIMEOUT it is sent again. That window is a few milliseconds per message; every attempt
-carries the same Message-ID header so the duplicate can be recognised. The other choice (never
-retry a stuck row) would lose every message whose worker died before reaching the mail server,
-which is the more common crash, and a lost reminder costs the clinic more than a duplicate.
+SENDING_TIMEOUT it is sent again. Results are recorded once a batch (or at a heartbeat), so that
+window is the part of one batch already sent: at most BATCH_SIZE messages from the last
+HEARTBEAT_EVERY, a fraction of a second's worth at a normal pace. Every attempt carries the same
+Message-ID header so the duplicate can be recognised. The other choice (never retry a stuck row)
+would lose every message whose worker died before reaching the mail server, which is the more
+common crash, and a lost reminder costs the clinic more than a duplicate.
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Expression, ExpressionWrapper, F, Field, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from bookings.models import Appointment, Clinic
-from bookings.selectors import appointments_released_for_health_check, clinic_get
-from intake.selectors import intake_standing
+from bookings.models import Clinic
+from bookings.selectors import clinic_get
 
-from . import tips
-from .emails import appointment_email, caution_booked_email, health_check_email, tip_email
+from .compose import MESSAGE_RELATED, Batch, Postpone, Skip, batch_load, message_compose
 from .models import Message, MessagingSettings
-from .schedule import daytime_from, is_quiet
-from .selectors import messaging_settings_get, tips_opted_out
+from .selectors import messaging_settings_get
 
 logger = logging.getLogger(__name__)
 
 Kind = Message.Kind
 Status = Message.Status
 
-# Small, so that a crash strands few rows and the batch's mail-server session stays short.
-BATCH_SIZE = 10
+# A crash strands the batch's unsent rows until SENDING_TIMEOUT and sends its sent but unrecorded
+# ones again, so a batch is what a worker sends in well under a second (the bench: a few hundred
+# a second each), while the fixed cost of a batch (a claim, a load, a mail session, a record,
+# each a query or two and a commit) is shared by enough rows to vanish. A slow mail server that
+# makes the batch outlast HEARTBEAT_EVERY is covered by the heartbeat.
+BATCH_SIZE = 100
 MAX_ATTEMPTS = 5
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 # How long a claim lasts without a heartbeat: longer than one send (EMAIL_TIMEOUT bounds each
@@ -68,13 +79,11 @@ RECLAIM_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
-class Skip:
-    reason: str
+class Result:
+    """What became of one claimed message, and what to write on its row."""
 
-
-@dataclass(frozen=True)
-class Postpone:
-    until: datetime
+    outcome: str  # sent, skipped, postponed, retry or failed
+    fields: dict[str, object]
 
 
 def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
@@ -84,8 +93,9 @@ def messages_dispatch_due(*, batch_size: int = BATCH_SIZE) -> Counter[str]:
     outcomes["reclaimed"] = messages_reclaim_stuck(now=reclaimed_at)
     clinic, messaging = clinic_get(), messaging_settings_get()
     while claimed := messages_claim(now=(claimed_at := timezone.now()), limit=batch_size):
-        batch = _batch_send(_load(claimed), claimed_at=claimed_at, clinic=clinic, messaging=messaging)
-        outcomes.update(batch)
+        outcomes.update(
+            _batch_send(_load(claimed), claimed_at=claimed_at, clinic=clinic, messaging=messaging)
+        )
         if timezone.now() - reclaimed_at >= RECLAIM_EVERY:
             reclaimed_at = timezone.now()
             outcomes["reclaimed"] += messages_reclaim_stuck(now=reclaimed_at)
@@ -99,7 +109,15 @@ def messages_claim(*, now: datetime, limit: int) -> list[int]:
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         candidates = list(due.values_list("pk", flat=True)[:limit])
-        return [pk for pk in candidates if _claim(pk, now=now)]
+        claimed = Message.objects.filter(pk__in=candidates, status=Status.QUEUED).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if claimed != len(candidates):
+            # Cannot happen while this transaction holds the candidates (row locks on PostgreSQL,
+            # BEGIN IMMEDIATE's write lock on SQLite). If it does, which rows are whose is
+            # unknown: roll back and claim none rather than send one twice.
+            raise RuntimeError(f"Claimed {claimed} of {len(candidates)} locked messages")
+        return candidates
 
 
 def messages_reclaim_stuck(*, now: datetime) -> int:
@@ -124,8 +142,7 @@ def messages_heartbeat(claimed: list[Message], *, now: datetime) -> list[Message
     """
     if not claimed:
         return []
-    held_by_me = reduce(or_, (Q(pk=message.pk, attempts=message.attempts) for message in claimed))
-    mine = Message.objects.filter(held_by_me, status=Status.SENDING)
+    mine = Message.objects.filter(_held(claimed), status=Status.SENDING)
     if mine.update(claimed_at=now) == len(claimed):
         return claimed
     still_mine = set(mine.values_list("pk", flat=True))
@@ -138,146 +155,129 @@ def message_send(
     message: Message, *, clinic: Clinic, messaging: MessagingSettings, mail: BaseEmailBackend | None = None
 ) -> str:
     """Send one claimed message and record the result: sent, skipped, postponed, retry or failed."""
-    now = timezone.now()
-    try:
-        email = _prepare(message, clinic=clinic, messaging=messaging, now=now)
-        if isinstance(email, Skip):
-            _record(message, status=Status.SKIPPED, last_error=email.reason)
-            return "skipped"
-        if isinstance(email, Postpone):
-            # Not an attempt: give back the one the claim counted.
-            _record(message, status=Status.QUEUED, due_at=email.until, attempts=F("attempts") - 1)
-            return "postponed"
-        email.connection = mail
-        email.send()
-    except Exception as error:
-        return _record_failure(message, error, now=now)
-    # Whoever holds the same attempt number may record "sent", even if the row was reclaimed
-    # meanwhile: it did go, and recording it spares a duplicate.
-    Message.objects.filter(pk=message.pk, attempts=message.attempts).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
+    batch = batch_load([message], clinic=clinic, messaging=messaging, now=timezone.now())
+    result = _send(message, batch, mail=mail)
+    _record([(message, result)])
+    return result.outcome
 
 
 def _batch_send(
-    pending: list[Message], *, claimed_at: datetime, clinic: Clinic, messaging: MessagingSettings
+    claimed: list[Message], *, claimed_at: datetime, clinic: Clinic, messaging: MessagingSettings
 ) -> Counter[str]:
     """Send a claimed batch over one mail-server session, renewing the claim as it goes."""
+    batch = batch_load(claimed, clinic=clinic, messaging=messaging, now=claimed_at)
     outcomes: Counter[str] = Counter()
+    pending: deque[Message] = deque(claimed)
+    done: list[tuple[Message, Result]] = []
     renewed_at = claimed_at
     mail = _mail_connection()
     try:
         while pending:
             if timezone.now() - renewed_at >= HEARTBEAT_EVERY:
                 renewed_at = timezone.now()
-                pending = messages_heartbeat(pending, now=renewed_at)
+                _record(done)
+                done = []
+                pending = deque(messages_heartbeat(list(pending), now=renewed_at))
                 continue
-            message, *pending = pending
-            outcomes[message_send(message, clinic=clinic, messaging=messaging, mail=mail)] += 1
+            message = pending.popleft()
+            result = _send(message, batch, mail=mail)
+            done.append((message, result))
+            outcomes[result.outcome] += 1
     finally:
-        mail.close()
+        try:
+            mail.close()
+        finally:
+            _record(done)  # whatever stopped the loop: what went must not go again
     return outcomes
 
 
-def _load(claimed: list[int]) -> list[Message]:
-    """The claimed rows with everything their emails need, in one query."""
-    related = [
-        "recipient",
-        "tip",
-        "appointment__service",
-        "appointment__therapist__user",
-        "appointment__client",
-    ]
-    found = Message.objects.select_related(*related).filter(pk__in=claimed, status=Status.SENDING)
-    return sorted(found, key=lambda message: claimed.index(message.pk))
+def _send(message: Message, batch: Batch, *, mail: BaseEmailBackend | None) -> Result:
+    now = timezone.now()
+    try:
+        email = message_compose(message, batch, now=now)
+        if isinstance(email, Skip):
+            return Result("skipped", {"status": Status.SKIPPED, "last_error": email.reason})
+        if isinstance(email, Postpone):
+            # Not an attempt: give back the one the claim counted.
+            fields = {"status": Status.QUEUED, "due_at": email.until, "attempts": F("attempts") - 1}
+            return Result("postponed", fields)
+        # Each message on its own over the batch's one session: a refusal is then this
+        # message's alone, and the ones before it are known to have gone.
+        email.connection = mail
+        email.send()
+    except Exception as error:
+        return _failure(message, error, now=now)
+    return Result("sent", {"status": Status.SENT, "last_error": ""})
 
 
-def _claim(pk: int, *, now: datetime) -> bool:
-    updated = Message.objects.filter(pk=pk, status=Status.QUEUED).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return bool(updated)  # 0: another worker has it
-
-
-def _prepare(
-    message: Message, *, clinic: Clinic, messaging: MessagingSettings, now: datetime
-) -> EmailMultiAlternatives | Skip | Postpone:
-    """The email to send now, or why not (Skip), or when instead (Postpone)."""
-    if not message.recipient.is_active:
-        return Skip("The client's account is closed.")
-    if message.kind == Kind.TIP:
-        return _prepare_tip(message, clinic=clinic, messaging=messaging, now=now)
-    if message.kind == Kind.CAUTION_BOOKED:
-        return _prepare_caution_booked(message, clinic=clinic, now=now)
-    if message.kind == Kind.HEALTH_CHECK:
-        return health_check_email(
-            message,
-            clinic=clinic,
-            released=appointments_released_for_health_check(message.recipient, now=now),
-        )
-    appointment = message.appointment
-    if appointment is None:
-        return Skip("The appointment no longer exists.")
-    if message.kind != Kind.CANCELLED:
-        if appointment.status != Appointment.Status.BOOKED:
-            return Skip("The appointment is no longer booked.")
-        if appointment.start <= now:
-            return Skip("The appointment has already started.")
-    return appointment_email(message, clinic=clinic, now=now)
-
-
-def _prepare_caution_booked(
-    message: Message, *, clinic: Clinic, now: datetime
-) -> EmailMultiAlternatives | Skip:
-    appointment = message.appointment
-    if appointment is None or appointment.status != Appointment.Status.BOOKED:
-        return Skip("The appointment is no longer booked.")
-    if appointment.therapist.user_id != message.recipient_id:
-        return Skip("The appointment has moved to another therapist.")
-    if appointment.start <= now:
-        return Skip("The appointment has already started.")
-    return caution_booked_email(message, clinic=clinic)
-
-
-def _prepare_tip(
-    message: Message, *, clinic: Clinic, messaging: MessagingSettings, now: datetime
-) -> EmailMultiAlternatives | Skip | Postpone:
-    if message.tip is None or not message.tip.is_active:
-        return Skip("The tip has been switched off.")
-    if tips_opted_out(message.recipient):
-        return Skip("The client unsubscribed from tips.")
-    if message.appointment is not None and tips.next_session_started(message.appointment, now=now):
-        return Skip("The client's next session has come.")
-    if is_quiet(now, messaging, clinic.tz):
-        return Postpone(daytime_from(now, messaging, clinic.tz))
-    standing = intake_standing(message.recipient, valid_days=clinic.intake_valid_days, now=now)
-    variant = tips.tip_variant(standing)
-    if variant is None:
-        if standing.outcome is None:
-            return Skip("No current intake: no self-care tips.")
-        return Skip("The client's red flag is in force: no exercise advice.")
-    return tip_email(message, clinic=clinic, variant=variant)
-
-
-def _record(message: Message, **fields: object) -> bool:
-    """Record a result only if the row is still this worker's claim."""
-    mine = Message.objects.filter(pk=message.pk, status=Status.SENDING, attempts=message.attempts)
-    return bool(mine.update(**fields))
-
-
-def _record_failure(message: Message, error: Exception, *, now: datetime) -> str:
+def _failure(message: Message, error: Exception, *, now: datetime) -> Result:
     # The exception's text only: never the email's content, which may be clinical.
     detail = f"{type(error).__name__}: {error}"[:1000]
     logger.warning(
         "Message %s (%s) attempt %s failed: %s", message.pk, message.kind, message.attempts, detail
     )
     if message.attempts >= MAX_ATTEMPTS:
-        _record(message, status=Status.FAILED, last_error=detail)
-        return "failed"
+        return Result("failed", {"status": Status.FAILED, "last_error": detail})
     retry_at = now + RETRY_AFTER[min(message.attempts, len(RETRY_AFTER)) - 1]
-    _record(message, status=Status.QUEUED, due_at=retry_at, last_error=detail)
-    return "retry"
+    return Result("retry", {"status": Status.QUEUED, "due_at": retry_at, "last_error": detail})
+
+
+def _load(claimed: list[int]) -> list[Message]:
+    """The claimed rows with everything their emails need, in one query, in claiming order."""
+    # By primary key alone: a status condition here lets PostgreSQL pick the pending-messages
+    # index too, and read every pending row's entry to find the batch's.
+    found = Message.objects.select_related(*MESSAGE_RELATED).filter(pk__in=claimed)
+    order = {pk: position for position, pk in enumerate(claimed)}
+    return sorted((m for m in found if m.status == Status.SENDING), key=lambda m: order[m.pk])
+
+
+def _record(results: list[tuple[Message, Result]]) -> None:
+    """Write a batch's results: two UPDATEs whatever its size, each row only if it still holds
+    the attempt this worker claimed (a stalled worker never writes over the next one's)."""
+    sent = [(message, result.fields) for message, result in results if result.outcome == "sent"]
+    other = [(message, result.fields) for message, result in results if result.outcome != "sent"]
+    with transaction.atomic():
+        # Whoever holds the same attempt number may record "sent", even if the row was
+        # reclaimed meanwhile: it did go, and recording it spares a duplicate. The time is the
+        # record's, at most a batch (or HEARTBEAT_EVERY) after the send.
+        _write(Message.objects.all(), sent, sent_at=timezone.now())
+        _write(Message.objects.filter(status=Status.SENDING), other)
+
+
+def _write(
+    rows: QuerySet[Message], results: list[tuple[Message, dict[str, object]]], **for_all: object
+) -> None:
+    """Each message's own fields in one UPDATE (as bulk_update does, but fenced on attempts)."""
+    if not results:
+        return
+    values: dict[str, object] = dict(for_all)
+    for name in {name for _, fields in results for name in fields}:
+        field = Message._meta.get_field(name)
+        assert isinstance(field, Field)
+        per_row = [(message.pk, fields[name]) for message, fields in results if name in fields]
+        first = per_row[0][1]
+        if len(per_row) == len(results) and not isinstance(first, Expression | F):
+            if all(value == first for _, value in per_row):
+                values[name] = first  # the same for every row (a batch that all went, say)
+                continue
+        whens = [When(pk=pk, then=_expression(value, field)) for pk, value in per_row]
+        values[name] = Cast(Case(*whens, default=F(name), output_field=field), output_field=field)
+    rows.filter(_held(message for message, _ in results)).update(**values)
+
+
+def _expression(value: object, field: Field) -> Expression:
+    if isinstance(value, Expression | F):
+        return ExpressionWrapper(value, output_field=field)
+    return Value(value, output_field=field)
+
+
+def _held(messages: Iterable[Message]) -> Q:
+    """The rows as this worker claimed them: the same id at the same attempt (the fencing token).
+    One IN list per attempt number, so the condition stays small whatever the batch's size."""
+    by_attempt: defaultdict[int, list[int]] = defaultdict(list)
+    for message in messages:
+        by_attempt[message.attempts].append(message.pk)
+    return reduce(or_, (Q(attempts=attempts, pk__in=pks) for attempts, pks in by_attempt.items()))
 
 
 def _mail_connection() -> BaseEmailBackend:

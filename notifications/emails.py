@@ -18,7 +18,6 @@ from bookings.models import Appointment, Clinic
 from .ics import appointment_calendar
 from .links import absolute, manage_url, pre_visit_url, reschedule_url, site_host, unsubscribe_url
 from .models import Message
-from .selectors import appointment_sequence
 from .tips import Variant, tip_content
 
 Kind = Message.Kind
@@ -31,8 +30,15 @@ SUBJECTS = {
 }
 
 
-def appointment_email(message: Message, *, clinic: Clinic, now: datetime) -> EmailMultiAlternatives:
-    """A confirmation, reminder, moved or cancelled note, from the appointment as it is now."""
+# The notes that carry the calendar invitation (the reminder only points at the day-of check).
+CALENDAR_KINDS = (Kind.CONFIRMATION, Kind.MOVED, Kind.CANCELLED)
+
+
+def appointment_email(
+    message: Message, *, clinic: Clinic, sequence: int, now: datetime
+) -> EmailMultiAlternatives:
+    """A confirmation, reminder, moved or cancelled note, from the appointment as it is now;
+    `sequence` is the appointment's calendar SEQUENCE (selectors.appointment_sequence)."""
     appointment = message.appointment
     assert appointment is not None
     start = appointment.start.astimezone(clinic.tz)
@@ -59,14 +65,10 @@ def appointment_email(message: Message, *, clinic: Clinic, now: datetime) -> Ema
         context["pre_visit_url"] = pre_visit_url(appointment)
     subject = SUBJECTS[Kind(message.kind)].format(day=context["day"])
     email = _email(message, subject, f"notifications/email/{message.kind}", context, clinic)
-    if message.kind != Kind.REMINDER:
+    if message.kind in CALENDAR_KINDS:
         cancelled = message.kind == Kind.CANCELLED
         calendar = appointment_calendar(
-            appointment,
-            clinic=clinic,
-            sequence=appointment_sequence(appointment),
-            cancelled=cancelled,
-            now=now,
+            appointment, clinic=clinic, sequence=sequence, cancelled=cancelled, now=now
         )
         email.attach(_calendar_part(calendar, method="CANCEL" if cancelled else "REQUEST"))
     return email

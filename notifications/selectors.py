@@ -1,3 +1,5 @@
+from collections.abc import Collection
+
 from django.db.models import Max
 
 from accounts.models import User
@@ -19,7 +21,22 @@ def tips_opted_out(user: User) -> bool:
     return TipsOptOut.objects.filter(user=user).exists()
 
 
+def tips_opted_out_among(user_ids: Collection[int]) -> set[int]:
+    """Which of these users have unsubscribed from tips, in one query (a dispatcher's batch)."""
+    return set(TipsOptOut.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
 def appointment_sequence(appointment: Appointment) -> int:
     """The appointment's calendar SEQUENCE: 0 when booked, one more for each move and the cancellation."""
-    found = Message.objects.filter(appointment=appointment).aggregate(Max("sequence"))["sequence__max"]
-    return found or 0
+    return appointment_sequences([appointment.pk]).get(appointment.pk, 0)
+
+
+def appointment_sequences(appointment_ids: Collection[int]) -> dict[int, int]:
+    """appointment_sequence for each of these appointments, in one query."""
+    found = (
+        Message.objects.filter(appointment_id__in=appointment_ids)
+        .values("appointment_id")
+        .annotate(sequence=Max("sequence"))
+        .values_list("appointment_id", "sequence")
+    )
+    return {appointment_id: sequence or 0 for appointment_id, sequence in found}

@@ -14,6 +14,10 @@ class AccessRecord(models.Model):
         INTAKE_OUTCOME = "intake_outcome", "Intake outcome only"
         SESSION_NOTES = "session_notes", "Session notes"
         PRE_VISIT_CHECK = "pre_visit_check", "Day-of health check answers"
+        REFERRAL = "referral", "Referral from a doctor (details or scan)"
+        LETTER = "letter", "Progress letter"
+        OUTCOMES = "outcomes", "Outcome questionnaires and scores"
+        TREATMENT_PLAN = "treatment_plan", "Treatment plan (goals and summary)"
 
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -159,3 +159,40 @@ def answer_pre_visit_check(
         answered_by=answered_by,
         now=at or appointment.start,
     )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class TreatmentPlanFactory(factory.django.DjangoModelFactory):
+    """A weekly plan of 6 sessions, written now by its therapist (care)."""
+
+    class Meta:
+        model = "care.TreatmentPlan"
+
+    client = factory.SubFactory(UserFactory)
+    therapist = factory.SubFactory(TherapistFactory)
+    service = factory.SubFactory(ServiceFactory)
+    goals = factory.LazyFunction(lambda: ["Sit through a work meeting", "Walk the dog for 30 minutes"])
+    sessions_planned = 6
+    frequency = "weekly"
+    reassess_every_sessions = 3
+    summary = "Six weekly sessions to ease the pain down your left leg."
+    written_by = factory.LazyAttribute(lambda plan: plan.therapist.user)
+    written_at = factory.LazyFunction(lambda: _now())
+
+
+class PackageFactory(factory.django.DjangoModelFactory):
+    """Five sessions of a service, valid for 90 days (care)."""
+
+    class Meta:
+        model = "care.Package"
+
+    name = factory.Sequence(lambda n: f"Five sessions {n}")
+    service = factory.SubFactory(ServiceFactory)
+    sessions = 5
+    price = Decimal("300.00")
+    valid_days = 90

@@ -133,3 +133,19 @@ def test_logging_out_without_the_csrf_header_is_forbidden_and_keeps_the_session(
     assert response.status_code == 403
     assert response.json()["detail"]
     assert client_api.get("/appointments").status_code == 200
+
+
+def test_me_answers_who_is_signed_in_and_401_to_a_visitor(anonymous_api, client_user):
+    assert anonymous_api.get("/auth/me").status_code == 401
+
+    anonymous_api.post("/auth/login", {"email": "client@example.com", "password": PASSWORD})
+    response = anonymous_api.get("/auth/me")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": client_user.pk,
+        "email": "client@example.com",
+        "first_name": "Sam",
+        "last_name": "Jones",
+        "phone": client_user.phone,
+    }

@@ -1,3 +1,4 @@
+import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,7 +8,12 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from bookings.services import appointment_book
-from notifications.dispatch import SENDING_TIMEOUT, messages_dispatch_due, messages_reclaim_stuck
+from notifications.dispatch import (
+    SENDING_TIMEOUT,
+    messages_claim,
+    messages_dispatch_due,
+    messages_reclaim_stuck,
+)
 from notifications.models import Message
 from tests.factories import nothing_new
 
@@ -40,6 +46,59 @@ class ReclaimedWhileSendingBackend(locmem.EmailBackend):
 
     def send_messages(self, messages):
         messages_reclaim_stuck(now=timezone.now() + SENDING_TIMEOUT + timedelta(seconds=1))
+        return super().send_messages(messages)
+
+
+class RefusingOneAddress(locmem.EmailBackend):
+    """A mail server that refuses one recipient and delivers to everyone else."""
+
+    refused = "refused@example.com"
+
+    def send_messages(self, messages):
+        for message in messages:
+            if self.refused in message.to:
+                raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+class MailSessions(locmem.EmailBackend):
+    """Counts the sessions opened with the mail server, and any email sent outside one."""
+
+    opened = 0
+    sent_outside_a_session = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        MailSessions.opened += 1
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        if not self.is_open:
+            MailSessions.sent_outside_a_session += len(messages)
+        return super().send_messages(messages)
+
+
+class TakenOverWhileSending(locmem.EmailBackend):
+    """Stalls past SENDING_TIMEOUT while it sends: meanwhile another dispatcher reclaims the
+    row and claims it again (its attempt 2). Then delivers, or if `fails`, loses the server."""
+
+    fails = False
+
+    def send_messages(self, messages):
+        later = timezone.now() + SENDING_TIMEOUT + timedelta(seconds=1)
+        messages_reclaim_stuck(now=later)
+        messages_claim(now=later, limit=10)
+        if TakenOverWhileSending.fails:
+            raise ConnectionResetError("the mail server went away")
         return super().send_messages(messages)
 
 

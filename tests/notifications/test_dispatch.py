@@ -17,10 +17,20 @@ from notifications.dispatch import (
     messages_heartbeat,
 )
 from notifications.models import Message
+from notifications.outbox import link_message
 from notifications.selectors import messaging_settings_get
 from tests.factories import AppointmentFactory, UserFactory
 
-from .conftest import MONDAY_10, NOW, FailingEmailBackend, dispatch_at, messages_of
+from .conftest import (
+    MONDAY_10,
+    NOW,
+    FailingEmailBackend,
+    MailSessions,
+    RefusingOneAddress,
+    TakenOverWhileSending,
+    dispatch_at,
+    messages_of,
+)
 
 Kind, Status = Message.Kind, Message.Status
 FAILING = "tests.notifications.conftest.FailingEmailBackend"
@@ -66,11 +76,14 @@ def test_a_message_that_failed_can_be_sent_again_from_the_admin(booked, admin_cl
     message = confirmation_of(booked)
     Message.objects.filter(pk=message.pk).update(status=Status.FAILED, attempts=MAX_ATTEMPTS)
 
-    response = admin_client.post(
-        "/admin/notifications/message/",
-        {"action": "send_again", "_selected_action": [message.pk]},
-        follow=True,
-    )
+    # At the test's own clock: the action queues the message for "now", and a real clock past
+    # NOW would leave it due after the dispatch below.
+    with time_machine.travel(NOW, tick=False):
+        response = admin_client.post(
+            "/admin/notifications/message/",
+            {"action": "send_again", "_selected_action": [message.pk]},
+            follow=True,
+        )
 
     assert "1 message(s) queued to send again" in response.content.decode()
     (email,) = dispatch_at(NOW + timedelta(minutes=1))
@@ -233,6 +246,120 @@ def test_two_dispatchers_at_the_same_time_send_each_due_message_exactly_once(cli
     assert len(set(message_ids)) == 60
     assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
     assert set(Message.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_each_batch_goes_over_one_mail_session(clinic, service, therapist, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.MailSessions"
+    MailSessions.opened = MailSessions.sent_outside_a_session = 0
+    due_confirmations(therapist, service, 10)
+
+    with time_machine.travel(NOW, tick=False):
+        messages_dispatch_due(batch_size=4)
+
+    assert len(mail.outbox) == 10
+    assert MailSessions.opened == 3  # batches of 4, 4 and 2
+    assert MailSessions.sent_outside_a_session == 0
+
+
+def due_appointment_messages(therapist, service, count):
+    """`count` messages of each appointment kind in turn, all due at NOW."""
+    kinds = [Kind.CONFIRMATION, Kind.REMINDER, Kind.MOVED, Kind.CANCELLED, Kind.CAUTION_BOOKED]
+    appointments = [
+        AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10 + timedelta(hours=2 * i))
+        for i in range(count)
+    ]
+    Message.objects.bulk_create(
+        Message(
+            kind=kinds[i % len(kinds)],
+            recipient=therapist.user if kinds[i % len(kinds)] == Kind.CAUTION_BOOKED else a.client,
+            appointment=a,
+            due_at=NOW,
+            dedupe_key=f"m:{a.pk}",
+        )
+        for i, a in enumerate(appointments)
+    )
+
+
+# Reclaiming, the clinic's settings, one batch (claim, load, calendar sequences, record) and the
+# claim that finds nothing left: the same whatever the batch's size.
+QUERIES_FOR_ONE_BATCH = 17
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_a_batch_is_loaded_and_recorded_in_the_same_few_queries_whatever_its_size(
+    clinic, service, therapist, count, django_assert_max_num_queries
+):
+    due_appointment_messages(therapist, service, count)
+
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(QUERIES_FOR_ONE_BATCH):
+        outcomes = messages_dispatch_due(batch_size=count)
+
+    assert outcomes["sent"] == len(mail.outbox) == count
+    assert set(Message.objects.values_list("status", "attempts", "sent_at")) == {(Status.SENT, 1, NOW)}
+
+
+def test_a_batch_with_every_outcome_records_each_row_its_own_result_in_few_queries(
+    clinic, service, therapist, settings, django_assert_max_num_queries
+):
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.RefusingOneAddress"
+    due_confirmations(therapist, service, 4)
+    going, cancelled, refused, *_ = Message.objects.order_by("pk").select_related("appointment")
+    cancelled.appointment.status = cancelled.appointment.Status.CANCELLED
+    cancelled.appointment.save()
+    refused.recipient.email = RefusingOneAddress.refused
+    refused.recipient.save()
+
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(QUERIES_FOR_ONE_BATCH):
+        outcomes = messages_dispatch_due()
+
+    assert outcomes == {"sent": 2, "skipped": 1, "retry": 1, "reclaimed": 0}
+    rows = {m.pk: m for m in Message.objects.all()}
+    assert (rows[going.pk].status, rows[going.pk].sent_at, rows[going.pk].last_error) == (
+        Status.SENT,
+        NOW,
+        "",
+    )
+    assert (rows[cancelled.pk].status, rows[cancelled.pk].last_error) == (
+        Status.SKIPPED,
+        "The appointment is no longer booked.",
+    )
+    retry = rows[refused.pk]
+    assert (retry.status, retry.attempts, retry.due_at) == (Status.QUEUED, 1, NOW + timedelta(minutes=1))
+    assert retry.last_error.startswith("SMTPRecipientsRefused")
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["delivered", "refused"])
+def test_a_worker_that_lost_its_row_mid_send_does_not_record_over_the_new_owner(booked, settings, fails):
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.TakenOverWhileSending"
+    TakenOverWhileSending.fails = fails
+    try:
+        dispatch_at(NOW)
+    finally:
+        TakenOverWhileSending.fails = False
+
+    # The row is the other dispatcher's attempt 2, as it claimed it: not "sent" or "queued for
+    # a retry" by the worker that held attempt 1.
+    confirmation = confirmation_of(booked)
+    assert (confirmation.status, confirmation.attempts) == (Status.SENDING, 2)
+    assert confirmation.last_error == "The worker stopped while sending; sending again."
+
+
+def test_a_link_message_goes_with_its_link_and_nothing_more(clinic, client_user, settings):
+    settings.SITE_URL = "https://book.riverside.example"
+    link_message(
+        recipient=client_user,
+        kind=Kind.REASSESSMENT,
+        link="/care/reassessment/signed-token/",
+        key="reassessment:1",
+        now=NOW,
+    )
+
+    (email,) = dispatch_at(NOW)
+
+    assert email.subject == "A short questionnaire from Riverside Massage"
+    assert email.to == ["client@example.com"]
+    assert "https://book.riverside.example/care/reassessment/signed-token/" in email.body
+    assert Message.objects.get(kind=Kind.REASSESSMENT).status == Status.SENT
 
 
 def test_failing_backend_is_really_used(booked, settings):

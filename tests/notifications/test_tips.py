@@ -64,6 +64,9 @@ def first_tip():
 
 def session_after_a_cleared_block(client, therapist, service, *, by, **answers):
     """A session completed after a doctor cleared the client's red flag (the tips queue after it)."""
+    # The fixture's CLEAR intake was written at the real time: put it before this one, which
+    # must be the newest whatever today's date is.
+    Intake.objects.filter(client=client).update(created_at=NOW - timedelta(days=1))
     blocked = submit_intake(client, at=NOW - timedelta(hours=1), **answers)
     block_lift(
         intake=blocked,

@@ -80,6 +80,24 @@ NOTHING_CLINICAL = {
     "api-v1:intake_current_get": "the client's own intake",
     "api-v1:export": "the client's own records, exported to them",
     "api-v1:delete": "the client's own account, erased",
+    "api-v1:measures_list": "the outcome questionnaires' definitions",
+    "api-v1:response_create": "the client's own questionnaire",
+    "api-v1:responses_list": "the client's own scores",
+    # Clinical, but the API keeps its own records (tests/outcomes/test_api.py checks them).
+    "api-v1:client_outcomes_get": "a client's scores for staff: recorded by outcomes.api itself",
+    # Care: a plan's goals and summary read by staff are recorded by care.api itself.
+    "api-v1:plans_list": "the client's own plans; staff reads recorded by care.api itself",
+    "api-v1:plans_detail": "the client's own plan; staff reads recorded by care.api itself",
+    "api-v1:series_preview_view": "the client's own series",
+    "api-v1:series_create": "the client's own series",
+    "api-v1:series_detail": "the client's own series",
+    "api-v1:series_cancel_view": "the client's own series",
+    "api-v1:packages_mine": "the client's own packages",
+    "api-v1:documents_list": "the caller's own letters and receipts (names and dates); staff's reads recorded by documents.api",
+    "api-v1:receipt_pdf": "a receipt: not clinical",
+    # Clinical, but the API keeps its own records (tests/documents/test_api.py checks them).
+    "api-v1:letter_pdf": "a progress letter: recorded by documents.api itself",
+    "api-v1:referrals_list": "a client's referrals: recorded by documents.api itself",
     # Accounts.
     "signup": "signing up",
     "login": "signing in",
@@ -107,7 +125,17 @@ NOTHING_CLINICAL = {
     "appointment_cancel": "the client's own appointment",
     "appointment_reschedule": "the client's own appointment",
     "pre_visit_check": "the client's own day-of questions, from their reminder",
+    "outcomes:start": "the client's own questionnaires",
+    "outcomes:reassessment": "the client's own questionnaires, from their email",
+    "care:my_plan": "the client's own plan",
+    "care:my_plan_book": "the client's own plan",
+    "care:my_series_cancel": "the client's own sessions",
     "notifications:unsubscribe": "the client's own email choices",
+    "documents:mine": "the client's own documents",
+    "documents:receipt_download": "a receipt: not clinical",
+    "documents:referral_new": "a blank referral form",
+    "documents:payment_new": "an appointment and its price",
+    "documents:receipt_correct": "a receipt",
     # The staff workspace: the schedule shows each client's outcome as a badge (what the desk
     # works from), never the answers, reasons or notes; the desk's booking pages the same.
     "workspace:home": "a redirect",
@@ -134,6 +162,12 @@ NOTHING_CLINICAL = {
     "workspace:closure_saved": "closed days",
     "workspace:closure_remove": "closed days",
     "workspace:report": "counts per therapist and service",
+    "care:plan_list": "names, services and session counts, never a plan's goals or summary",
+    "care:plan_new": "a blank plan to write",
+    "care:plan_end": "ends a plan (POST)",
+    "care:plan_book": "the outcome in force and what cautions rule out, never why",
+    "care:series_cancel": "cancels sessions (POST)",
+    "care:package_sell": "packages: not clinical",
 }
 
 # Models in the admin that hold nothing of a client's health.
@@ -152,6 +186,9 @@ NOTHING_CLINICAL_MODELS = {
     "notifications.messagingsettings": "when messages go",
     "privacy.accessrecord": "who opened what: the records themselves",
     "data_rights.erasure": "who was erased, when and why",
+    "documents.receipt": "receipts: not clinical",
+    "care.package": "the packages on sale",
+    "care.packagepurchase": "packages sold: not clinical",
 }
 
 
@@ -238,8 +275,91 @@ def admin_url(name, obj=None):
     return reverse(f"admin:{name}", args=[obj.pk] if obj is not None else [])
 
 
+def _referral(c):
+    """A referral with a scan for the walk's client (documents)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.services import Prescription, referral_record
+
+    scan = SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return referral_record(
+        client=c.client,
+        doctor_name="Dr Lee",
+        practice="",
+        written_on=date(2026, 12, 1),
+        prescribes=Prescription(sessions=6, period_weeks=8),
+        scan=scan,
+        by=c.admin,
+        now=datetime(2026, 12, 4, 9, tzinfo=UTC),
+    )
+
+
+def _plan(c):
+    from tests.factories import TreatmentPlanFactory
+
+    return TreatmentPlanFactory(
+        client=c.client, therapist=c.appointment.therapist, service=c.appointment.service
+    )
+
+
+def _letter(c):
+    from documents.models import Letter
+
+    return Letter.objects.create(
+        client=c.client,
+        plan=_plan(c),
+        addressed_to="Dr Lee",
+        summary="Better.",
+        pdf=b"%PDF-",
+        issued_at=datetime(2026, 12, 4, 9, tzinfo=UTC),
+    )
+
+
+DOCUMENTS = AccessRecord.What.REFERRAL, AccessRecord.What.LETTER
+
 # Every clinical page, opened with real records: what it shows, and with which appointment.
 CLINICAL_PAGES_OPENED = {
+    "care:plan_detail": (
+        lambda c: reverse("care:plan_detail", args=[_plan(c).pk]),
+        [AccessRecord.What.TREATMENT_PLAN],
+        False,
+    ),
+    "documents:client": (lambda c: reverse("documents:client", args=[c.client.pk]), [*DOCUMENTS], False),
+    "documents:letter_download": (
+        lambda c: reverse("documents:letter_download", args=[_letter(c).pk]),
+        [AccessRecord.What.LETTER],
+        False,
+    ),
+    "documents:letter_new": (
+        lambda c: reverse("documents:letter_new", args=[_plan(c).pk]),
+        [AccessRecord.What.LETTER],
+        False,
+    ),
+    "documents:referral_scan": (
+        lambda c: reverse("documents:referral_scan", args=[_referral(c).pk]),
+        [AccessRecord.What.REFERRAL],
+        False,
+    ),
+    "admin:documents_referral_changelist": (
+        lambda c: _referral(c) and admin_url("documents_referral_changelist"),
+        [AccessRecord.What.REFERRAL],
+        False,
+    ),
+    "admin:documents_referral_change": (
+        lambda c: admin_url("documents_referral_change", _referral(c)),
+        [AccessRecord.What.REFERRAL],
+        False,
+    ),
+    "admin:documents_letter_changelist": (
+        lambda c: _letter(c) and admin_url("documents_letter_changelist"),
+        [AccessRecord.What.LETTER],
+        False,
+    ),
+    "admin:documents_letter_change": (
+        lambda c: admin_url("documents_letter_change", _letter(c)),
+        [AccessRecord.What.LETTER],
+        False,
+    ),
     "intake_blocked_list": (lambda c: reverse("intake_blocked_list"), [INTAKE], False),
     "intake_clearance": (lambda c: reverse("intake_clearance", args=[c.blocked_intake.pk]), [INTAKE], False),
     "workspace:appointment": (

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bookings.selectors import clinic_get
+from outcomes.report import outcome_shares
 from privacy.access import keeps_schedule, staff_page
 
 from ..forms import ReportPeriodForm
@@ -29,8 +30,12 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     form = ReportPeriodForm(data)
     figures = None
+    outcomes = None
     if form.is_valid():
         figures = clinic_report(
             first=form.cleaned_data["first"], last=form.cleaned_data["last"], clinic=clinic
         )
-    return render(request, "workspace/report.html", {"form": form, "report": figures})
+        outcomes = outcome_shares(
+            first=form.cleaned_data["first"], last=form.cleaned_data["last"], clinic=clinic
+        )
+    return render(request, "workspace/report.html", {"form": form, "report": figures, "outcomes": outcomes})

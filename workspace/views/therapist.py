@@ -21,6 +21,7 @@ from bookings.selectors import clinic_get
 from bookings.services import appointment_record_attendance
 from clinic.redirects import safe_next
 from intake.selectors import intake_latest
+from outcomes.selectors import measure_histories
 from privacy.access import (
     agenda_therapists,
     appointments_visible_to,
@@ -177,6 +178,10 @@ def client(request: HttpRequest, client_id: int) -> HttpResponse:
     if clinical:
         notes = selectors.client_session_notes(found)
         context |= {"notes": notes, "pain_series": selectors.pain_series(notes, clinic)}
+        outcomes = measure_histories(found)
+        context |= {"outcomes": outcomes, "outcome_charts": [each.chart(clinic.tz) for each in outcomes]}
+        if outcomes:
+            clinical_read(request, clients=[found], what=[AccessRecord.What.OUTCOMES])
     _clinical_read(request, found, clinical)
     return render(request, "workspace/client.html", context)
 
