@@ -82,7 +82,7 @@ def csrf(request: HttpRequest) -> dict[str, str]:
 
 
 @router.get("/me", auth=django_auth, response={200: UserOut, 401: ErrorOut}, summary="The signed-in account")
-def me(request: HttpRequest) -> User:
+def account_get(request: HttpRequest) -> User:
     """Who is signed in, from the session alone (django_auth lets nobody else this far)."""
     return cast(User, request.user)
 

@@ -646,6 +646,10 @@ def _postgres_cpu(database: str) -> dict[int, float]:
 
 def _reminders(args: argparse.Namespace) -> None:
     """bench/reminders.py as it is, on this database and a Redis database of its own."""
+    from notifications.models import Message
+
+    # The booking load's own confirmations are due too: the dispatchers must find only the bench's.
+    Message.objects.all().delete()
     print("\nreminders dispatch (bench/reminders.py):", flush=True)
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reminders.py")],

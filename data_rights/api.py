@@ -33,7 +33,9 @@ class AccountDeleteIn(Schema):
 )
 def export(request: HttpRequest) -> HttpResponse:
     """Your account, intakes with their outcome and advice, appointments with their session notes
-    and day-of checks, and the emails sent to you, as a JSON file (Content-Disposition: attachment).
+    and day-of checks, outcome questionnaires, treatment plans and series, packages, referrals
+    (with the scan) and progress letters (with the PDF) as base64, receipts as issued, and the
+    emails sent to you, as a JSON file (Content-Disposition: attachment).
     """
     now = timezone.now()
     return export_attachment(client_data_export(_client(request), now=now), now=now)

@@ -1,21 +1,32 @@
 """Erasing a client's account, at their request, the clinic's, or after the retention period.
 
 What goes at once: the client's name, email address (and any change of it waiting to be
-confirmed), phone number and password, their sign-in, and the free text of their intakes
-(where the pain is, history, medications, positioning, areas to avoid, goals); their
-appointments still to come are cancelled and the messages not yet sent to them withdrawn.
+confirmed), phone number and password, their sign-in, and what they said in their own words
+(the free text of their intakes: where the pain is, history, medications, positioning, areas to
+avoid, goals; their plans' goals; the activities they named in questionnaires); their
+appointments still to come are cancelled, the messages not yet sent to them withdrawn, a
+re-assessment link not yet answered stops working, and their active plan ends. Files that name
+the client and cannot be anonymised go too: their referrals' scans (deleted from the private
+storage once the erasure commits) and their progress letters' PDFs.
 
 What stays, tied to the anonymised account, for the clinic's retention period
-(Clinic.record_retention_years, counted from the client's last appointment, intake or login):
-the health record, which a clinic must be able to show years later (what it knew and did when
-it treated someone): the intakes' answers and outcomes, doctors' clearances, day-of checks,
-appointments, session notes with their revisions, and the staff's access records. Then
-`clients_retention_apply` removes the free text of those records too; dates, answers, outcomes
-and pain scores remain, naming no one.
+(Clinic.record_retention_years, counted from the client's last appointment, intake, login or
+other record, selectors.clients_inactive_since): the health record, which a clinic must be able
+to show years later (what it knew and did when it treated someone): the intakes' answers and
+outcomes, doctors' clearances and referrals, day-of checks, appointments and series, session
+notes with their revisions, treatment plans, progress letters (to whom, when, the summary),
+questionnaire scores, and the staff's access records. Then `clients_retention_apply` removes
+the free text of those records too; dates, answers, outcomes and scores remain, naming no one.
+
+Financial records stay as the tax rules need them, whatever the retention period: package
+purchases as they are (they name no one but the account), and receipts, numbered and otherwise
+never changed, with the client's name in what they say replaced by the anonymised account's,
+as a receipt issued after the erasure would name them.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -26,8 +37,13 @@ from accounts.models import EmailChangeRequest, User
 from bookings.models import Appointment
 from bookings.selectors import clinic_get
 from bookings.services import appointments_cancel_for_erasure
+from care.models import TreatmentPlan
+from care.selectors import plan_progress
+from documents.models import Letter, Receipt, Referral
+from documents.storage import private_storage
 from intake.models import Clearance, Intake
 from notifications.services import messages_withdraw
+from outcomes.models import ReassessmentInvite
 from outcomes.services import outcome_names_remove
 from workspace.models import SessionNote, SessionNoteRevision
 from workspace.services import NOTE_TEXT_FIELDS
@@ -77,6 +93,10 @@ def client_erase(
         messages_withdraw(recipient=client, reason="Withdrawn: the client's account was erased.")
         Intake.objects.filter(client=client).update(**dict.fromkeys(INTAKE_FREE_TEXT, ""))
         outcome_names_remove(client=client)  # the activities they named, in their own words
+        _plans_close(client=client, now=now)
+        # The link in an email already sent would add answers, in their words, to the account.
+        ReassessmentInvite.objects.filter(plan__client=client, answered_at__isnull=True).delete()
+        _document_files_remove(client_id=client.pk)
         # A link still waiting in their inbox would put an address back on the account.
         EmailChangeRequest.objects.filter(user=client).delete()
         client.email = f"erased-{client.pk}@invalid"  # RFC 2606: never delivered, and still unique
@@ -88,15 +108,16 @@ def client_erase(
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(User), object_id=str(client.pk)
         ).update(object_repr=str(client))
+        _receipts_anonymise(client=client)
         return Erasure.objects.create(client=client, reason=reason, erased_by=by, erased_at=now)
 
 
 def clients_retention_apply(*, now: datetime | None = None) -> RetentionResult:
     """Apply the clinic's retention period: run daily, any number of times.
 
-    Clients with no login, booking, appointment or intake for `record_retention_years` are
-    anonymised; for erased clients whose period has ended, the free text of their health
-    records is removed. Nothing clinical is touched before the period ends.
+    Clients with no login, booking or record of any kind (selectors.clients_inactive_since) for
+    `record_retention_years` are anonymised; for erased clients whose period has ended, the free
+    text of their health records is removed. Nothing clinical is touched before the period ends.
     """
     now = now or timezone.now()
     cutoff = _years_before(now, clinic_get().record_retention_years)
@@ -126,8 +147,49 @@ def _health_text_remove(*, client_id: int, erasure: Erasure, now: datetime) -> N
         for revision in revisions:
             revision.content = {**revision.content, **dict.fromkeys(NOTE_TEXT_FIELDS, "")}
         SessionNoteRevision.objects.bulk_update(revisions, ["content"])
+        TreatmentPlan.objects.filter(client_id=client_id).update(goals=[], summary="")
+        Referral.objects.filter(client_id=client_id).update(doctor_name="", practice="", notes="")
+        Letter.objects.filter(client_id=client_id).update(addressed_to="", summary="")
+        # Gone at erasure already; again for accounts erased before the erasure removed them.
+        _document_files_remove(client_id=client_id)
         erasure.health_text_removed_at = now
         erasure.save(update_fields=["health_text_removed_at"])
+
+
+def _plans_close(*, client: User, now: datetime) -> None:
+    """End the active plan as care.services.plan_end would (completed if all its sessions were
+    done): with their sessions cancelled it would stay on the therapist's follow-up list."""
+    for plan in TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE):
+        finished = plan_progress(plan, now=now).is_finished
+        plan.status = TreatmentPlan.Status.COMPLETED if finished else TreatmentPlan.Status.ENDED
+        plan.ended_at = now
+        plan.save(update_fields=["status", "ended_at"])
+    TreatmentPlan.objects.filter(client=client).update(goals=[])  # in the client's own words
+
+
+def _document_files_remove(*, client_id: int) -> None:
+    """Referral scans and letters' PDFs carry the client's name, address, date of birth: they
+    cannot be kept without naming them. What the rows record stays (the module's docstring)."""
+    referrals = Referral.objects.filter(client_id=client_id).exclude(scan="")
+    scans = list(referrals.values_list("scan", flat=True))
+    referrals.update(scan="", scan_content_type="")
+    Letter.objects.filter(client_id=client_id).exclude(pdf=b"").update(pdf=b"")
+    # Only once the rows no longer name them: a rolled-back erasure keeps its scans.
+    for name in scans:
+        transaction.on_commit(partial(private_storage().delete, name), robust=True)
+
+
+def _receipts_anonymise(*, client: User) -> None:
+    """Name the anonymised account (str(client), as the admin's history does) where the
+    receipts named the client. Nothing else a receipt says changes: it is a tax record."""
+    receipts = list(Receipt.objects.filter(client=client))
+    for receipt in receipts:
+        rows = receipt.content.get("rows", [])
+        receipt.content = {
+            **receipt.content,
+            "rows": [[label, str(client) if label == "Client" else value] for label, value in rows],
+        }
+    Receipt.objects.bulk_update(receipts, ["content"])
 
 
 def _is_staff_account(user: User) -> bool:

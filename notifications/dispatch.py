@@ -7,10 +7,12 @@ the candidates are picked with SELECT ... FOR UPDATE SKIP LOCKED so that dispatc
 queue up behind each other's rows; claiming counts an attempt, and `attempts` is the fencing
 token that every later write to the row checks.
 
-A claimed batch is loaded and decided at once (compose.py reads what it needs in a fixed number
-of queries), sent over one mail-server session, and its results are recorded in bulk: one
-UPDATE for the sent rows and one for the rest, each row written only while it still holds the
-attempt this worker claimed.
+A claimed batch is loaded in one query and decided from what compose.batch_load reads for all
+of it (a fixed number of queries; only a tip's intake standing and a health check's released
+appointments are read per client). Each email is rendered as its turn comes and sent over the
+batch's one mail-server session, and the results are recorded in bulk: one UPDATE for the sent
+rows and one for the rest, each row written only while it still holds the attempt this worker
+claimed.
 
 A worker holds its claim by touching it: before a send, if HEARTBEAT_EVERY has passed since it
 last did, it records the results it has so far and renews `claimed_at` on the rows of its batch
@@ -22,10 +24,10 @@ is due by then, and leaves the row to whoever holds it now.
 
 Delivery is at least once. SMTP has no idempotency key, so a worker killed after the mail
 server accepted a message but before "sent" was recorded leaves the row in "sending"; after
-SENDING_TIMEOUT it is sent again. Results are recorded once a batch (or at a heartbeat), so that
-window is the part of one batch already sent: at most BATCH_SIZE messages from the last
-HEARTBEAT_EVERY, a fraction of a second's worth at a normal pace. Every attempt carries the same
-Message-ID header so the duplicate can be recognised. The other choice (never retry a stuck row)
+SENDING_TIMEOUT it is sent again. Results are recorded once a batch (or at a heartbeat), so what
+a worker killed, or stalled past SENDING_TIMEOUT, can send twice is what it sent since it last
+recorded: at most one batch from the last HEARTBEAT_EVERY, a fraction of a second's worth at a
+normal pace. Every attempt carries the same Message-ID header so the duplicate can be recognised. The other choice (never retry a stuck row)
 would lose every message whose worker died before reaching the mail server, which is the more
 common crash, and a lost reminder costs the clinic more than a duplicate.
 """
@@ -57,11 +59,12 @@ logger = logging.getLogger(__name__)
 Kind = Message.Kind
 Status = Message.Status
 
-# A crash strands the batch's unsent rows until SENDING_TIMEOUT and sends its sent but unrecorded
-# ones again, so a batch is what a worker sends in well under a second (the bench: a few hundred
-# a second each), while the fixed cost of a batch (a claim, a load, a mail session, a record,
-# each a query or two and a commit) is shared by enough rows to vanish. A slow mail server that
-# makes the batch outlast HEARTBEAT_EVERY is covered by the heartbeat.
+# A crash strands a batch's unsent rows until SENDING_TIMEOUT and sends its sent but unrecorded
+# ones again, so a batch is no more than a worker sends in well under a second; and by a hundred
+# the fixed cost of a batch (a claim, a load, a mail session, a record: a few queries and
+# commits) is spread thin: the database's work per message hardly falls beyond it. A slow mail
+# server that makes a batch outlast HEARTBEAT_EVERY is covered by the heartbeat, which records
+# what went and renews the claim on the rest.
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 5
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))

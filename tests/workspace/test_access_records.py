@@ -68,6 +68,7 @@ NOTHING_CLINICAL = {
     "api-v1:signup": "signing up",
     "api-v1:log_in": "signing in",
     "api-v1:log_out": "signing out",
+    "api-v1:account_get": "who is signed in: their own name and email",
     "api-v1:services": "the services",
     "api-v1:therapists": "the therapists",
     "api-v1:availability": "free times",

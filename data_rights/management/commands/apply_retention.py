@@ -6,7 +6,7 @@ from data_rights.services import clients_retention_apply
 
 class Command(BaseCommand):
     help = (
-        "Anonymise clients with no appointment, intake or login for the clinic's record retention "
+        "Anonymise clients with no appointment, login or other record for the clinic's record retention "
         "period, and remove the free text of erased clients' health records once that period has "
         "ended. Safe to run any number of times; Celery beat runs it daily."
     )
