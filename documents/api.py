@@ -23,8 +23,8 @@ from privacy.models import AccessRecord
 from privacy.services import ClinicalRead, access_records_write
 
 from .access import is_the_client, sees_clinical_documents, sees_receipts
-from .models import Letter, Receipt, Referral
-from .selectors import letters_of, receipts_of
+from .models import Receipt, Referral
+from .selectors import letter_issued, letters_of, receipts_of
 from .views import attachment
 from .views.downloads import receipt_download_response
 
@@ -129,7 +129,7 @@ def documents_list(request: HttpRequest, query: Query[ClientQuery]) -> Documents
     url_name="letter_pdf",
 )
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.select_related("client"), pk=letter_id)
+    letter = letter_issued(letter_id)
     _clinical_read_or_404(request, letter.client, AccessRecord.What.LETTER)
     return attachment(bytes(letter.pdf), content_type="application/pdf", file_name=letter.file_name)
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from bookings.models import Appointment
@@ -37,6 +39,14 @@ def client_documents(client: User) -> ClientDocuments:
 def letters_of(client: User) -> QuerySet[Letter]:
     # The PDF stays in the database until a download asks for it.
     return Letter.objects.filter(client=client).defer("pdf").select_related("plan__service")
+
+
+def letter_issued(letter_id: int) -> Letter:
+    """A letter to download, or Http404: also once its PDF was emptied by the client's erasure."""
+    letter = get_object_or_404(Letter.objects.select_related("client"), pk=letter_id)
+    if not letter.pdf:
+        raise Http404
+    return letter
 
 
 def receipts_of(client: User) -> QuerySet[Receipt]:

@@ -18,8 +18,9 @@ from privacy.models import AccessRecord
 from privacy.records import clinical_page, clinical_read
 
 from ..access import is_the_client, sees_clinical_documents, sees_receipts
-from ..models import Letter, Receipt, Referral
+from ..models import Receipt, Referral
 from ..pdf import receipt_pdf
+from ..selectors import letter_issued
 from . import attachment
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 @clinical_page
 @require_GET
 def letter_download(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.select_related("client"), pk=letter_id)
+    letter = letter_issued(letter_id)
     _clinical_read_or_404(request, letter.client, AccessRecord.What.LETTER)
     return attachment(bytes(letter.pdf), content_type="application/pdf", file_name=letter.file_name)
 

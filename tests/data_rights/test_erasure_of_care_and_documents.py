@@ -52,6 +52,8 @@ def test_erasure_deletes_the_referral_scan_and_the_letter_pdf_and_keeps_what_the
     assert (letter.summary, letter.issued_at) == (LETTER_SUMMARY, NOW)
     # Nothing left for the staff to download.
     assert admin_client.get(reverse("documents:referral_scan", args=[referral.pk])).status_code == 404
+    assert admin_client.get(reverse("documents:letter_download", args=[letter.pk])).status_code == 404
+    assert admin_client.get(f"/api/v1/documents/letters/{letter.pk}.pdf").status_code == 404
 
 
 def test_an_erasure_that_rolls_back_keeps_the_scan(
