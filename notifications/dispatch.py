@@ -56,7 +56,6 @@ from .selectors import messaging_settings_get
 
 logger = logging.getLogger(__name__)
 
-Kind = Message.Kind
 Status = Message.Status
 
 # A crash strands a batch's unsent rows until SENDING_TIMEOUT and sends its sent but unrecorded

@@ -153,10 +153,12 @@ class Message(models.Model):
     class Meta:
         ordering = ["-due_at", "-pk"]
         indexes = [
+            # In the dispatcher's claiming order (due_at, then id), so that a claim reads its
+            # batch and stops, however many messages are due.
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 condition=models.Q(status__in=["queued", "sending"]),
-                name="message_pending_due_at",
+                name="message_pending_due_at_id",
             ),
             models.Index(fields=["appointment", "status"], name="message_appointment_status"),
         ]
