@@ -133,7 +133,7 @@ def _database_recreate(database_url: str) -> None:
 
 
 @dataclass
-class Clinic:
+class Seeded:
     """What the load needs to know of the seeded clinic."""
 
     service: int  # 30 minutes, no buffer: many distinct slots to book
@@ -151,7 +151,7 @@ class Clinic:
     red_flags: dict[str, object] = field(default_factory=dict)
 
 
-def _seed(args: argparse.Namespace) -> Clinic:
+def _seed(args: argparse.Namespace) -> Seeded:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.middleware.csrf import CSRF_ALLOWED_CHARS
@@ -185,7 +185,7 @@ def _seed(args: argparse.Namespace) -> Clinic:
     _book(therapists, service, [day for day in workdays if day < first_day + timedelta(days=28)], clinic.tz)
     sessions = _sessions(clients)
     print(f"seeded in {time.perf_counter() - started:.1f} s")
-    return Clinic(
+    return Seeded(
         service=service.pk,
         race_service=race_service.pk,
         therapists=[therapist.pk for therapist in therapists],
@@ -358,7 +358,7 @@ async def _ready(session, url: str) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-async def _send(http, server: Server, clinic: Clinic, request: Request) -> tuple[int, float, bytes]:
+async def _send(http, server: Server, clinic: Seeded, request: Request) -> tuple[int, float, bytes]:
     headers = {"Cookie": f"sessionid={request.session}; csrftoken={clinic.csrf}"}
     if request.method == "POST":
         headers["X-CSRFToken"] = clinic.csrf
@@ -373,7 +373,7 @@ async def _send(http, server: Server, clinic: Clinic, request: Request) -> tuple
 async def _measure(
     http,
     server: Server,
-    clinic: Clinic,
+    clinic: Seeded,
     name: str,
     requests: Iterator[Request],
     *,
@@ -432,13 +432,13 @@ def _cycle(items: list[str]) -> Callable[[], str]:
     return next_item
 
 
-def _baseline_requests(clinic: Clinic) -> Iterator[Request]:
+def _baseline_requests(clinic: Seeded) -> Iterator[Request]:
     session = _cycle(clinic.bookers)
     while True:
         yield Request("GET", "/api/v1/auth/me", session())
 
 
-def _availability_requests(clinic: Clinic) -> Iterator[Request]:
+def _availability_requests(clinic: Seeded) -> Iterator[Request]:
     session = _cycle(clinic.bookers)
     last = clinic.first_day + timedelta(days=27)
     path = f"/api/v1/availability?service={clinic.service}&start={clinic.first_day}&end={last}"
@@ -446,7 +446,7 @@ def _availability_requests(clinic: Clinic) -> Iterator[Request]:
         yield Request("GET", path, session())
 
 
-def _booking_requests(clinic: Clinic) -> Iterator[Request]:
+def _booking_requests(clinic: Seeded) -> Iterator[Request]:
     """Each free slot once, in order of time; a slot's therapists are booked by different clients,
     and each client books at most their hourly limit, so no booking is refused or throttled."""
     number = 0
@@ -468,7 +468,7 @@ def _booking_requests(clinic: Clinic) -> Iterator[Request]:
 
 
 async def _race(
-    http, server: Server, clinic: Clinic, name: str, racers: list[str], therapist: int, starts: list[datetime]
+    http, server: Server, clinic: Seeded, name: str, racers: list[str], therapist: int, starts: list[datetime]
 ) -> None:
     """Every racer at once, for `therapist` at `starts`; the time from the start signal to the last answer."""
     go = asyncio.Event()
@@ -505,7 +505,7 @@ async def _race(
 
 
 def _load_run(
-    args: argparse.Namespace, clinic: Clinic, bookings: Iterator[Request], *, workers: int, race: bool
+    args: argparse.Namespace, clinic: Seeded, bookings: Iterator[Request], *, workers: int, race: bool
 ) -> None:
     import aiohttp
 
@@ -551,7 +551,7 @@ def _load_run(
         server.stop()
 
 
-def _race_start(clinic: Clinic, minutes: int) -> datetime:
+def _race_start(clinic: Seeded, minutes: int) -> datetime:
     return datetime.combine(clinic.race_day, clock(10, minutes), tzinfo=clinic.tz)
 
 
