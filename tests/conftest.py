@@ -1,5 +1,10 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 from .factories import ClinicFactory, ServiceFactory, TherapistFactory, UserFactory, submit_intake
 
@@ -44,3 +49,35 @@ def front_desk_user(db):
     user = UserFactory(email="desk@example.com", first_name="Frankie", last_name="Desk", is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=FRONT_DESK_GROUP)[0])
     return user
+
+
+# One Chromium for the whole session, shared by tests/browser and the apps' browser tests: a
+# second Playwright instance in the same process cannot start while the first runs.
+# Playwright's sync API runs an event loop in the test thread, and Django refuses database
+# access from a thread with a running loop unless told it is safe (it is: the loop is idle).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # Chromium reports each thing the Content-Security-Policy blocked on the console: every
+    # journey then also checks that the policy blocks nothing the pages need.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield page
+    context.close()
+    assert not refused, refused

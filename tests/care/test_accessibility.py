@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from accounts.roles import FRONT_DESK_GROUP
 from bookings.forms import start_param
 from tests.browser import axe
-from tests.browser.conftest import browser  # noqa: F401
 from tests.browser.test_accessibility import (
     a_clinic_in_use,
     at,

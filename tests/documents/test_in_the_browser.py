@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from documents.models import Receipt, Referral
 from tests.browser.axe import assert_no_serious_violations, axe_add, serious_violations
-from tests.browser.conftest import browser, page  # noqa: F401  (Chromium and a phone-sized page)
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,

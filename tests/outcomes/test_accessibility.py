@@ -12,7 +12,6 @@ from notifications.models import Message
 from outcomes.models import OutcomeResponse
 from outcomes.services import reassessments_queue
 from tests.browser import axe
-from tests.browser.conftest import browser  # noqa: F401  the session's Chromium
 from tests.browser.test_accessibility import (  # noqa: F401  the people and the checks
     a_clinic_in_use,
     browse_as,
