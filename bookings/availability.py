@@ -127,15 +127,24 @@ def free_slots(
         Closure.objects.filter(date__gte=start_date, date__lte=end_date).values_list("date", flat=True)
     )
     open_days = [day for day in days_between(start_date, end_date) if day not in closed_days]
-    grids = day_grids(open_days, tz=tz, step_minutes=clinic.slot_step_minutes, duration=service.duration)
+    hours_by_weekday = {
+        weekday: (min(opens for _, opens, _ in each), max(closes for _, _, closes in each))
+        for weekday, each in windows.items()
+    }
+    grids = day_grids(
+        open_days,
+        tz=tz,
+        step_minutes=clinic.slot_step_minutes,
+        duration=service.duration,
+        hours_by_weekday=hours_by_weekday,
+    )
 
     duration = _seconds(service.duration)
     reach = duration + _seconds(service.buffer_after)  # a new slot's own buffer must be clear too
     first_start = epoch_ceil(earliest)
     last_start = epoch_floor(latest)
     slots: list[Slot] = []
-    for day in open_days:
-        grid = grids[day]
+    for day, grid in grids.items():
         day_slots: list[Slot] = []
         for therapist_id, opens, closes in windows.get(day.weekday(), ()):
             for low, high in _free_runs(

@@ -28,7 +28,9 @@ class DayGrid:
     """One local day's grid: for each grid time that exists that day, its wall-clock minute,
     its instant (seconds since the epoch, ascending) and the slot's start and end datetimes."""
 
-    def __init__(self, day: date, *, tz: ZoneInfo, step_minutes: int, duration: timedelta):
+    def __init__(
+        self, day: date, *, tz: ZoneInfo, step_minutes: int, duration: timedelta, hours: tuple[time, time]
+    ):
         self.day = day
         self.tz = tz
         midnight = datetime.combine(day, time.min)
@@ -38,7 +40,12 @@ class DayGrid:
         self.minutes: list[int] = []
         self.instants: list[int] = []
         self.starts: list[datetime] = []
-        for minute in range(0, DAY_MINUTES, step_minutes):
+        # Only the part of the day someone works: the grid is still counted from midnight.
+        opens, closes = hours
+        first = opens.hour * 60 + opens.minute
+        for minute in range(
+            first - first % step_minutes, min(closes.hour * 60 + closes.minute + 1, DAY_MINUTES), step_minutes
+        ):
             start = self._place(time(minute // 60, minute % 60))
             if start is not None:
                 self.minutes.append(minute)
@@ -79,9 +86,22 @@ class DayGrid:
 
 
 def day_grids(
-    days: Iterable[date], *, tz: ZoneInfo, step_minutes: int, duration: timedelta
+    days: Iterable[date],
+    *,
+    tz: ZoneInfo,
+    step_minutes: int,
+    duration: timedelta,
+    hours_by_weekday: dict[int, tuple[time, time]],
 ) -> dict[date, DayGrid]:
-    return {day: DayGrid(day, tz=tz, step_minutes=step_minutes, duration=duration) for day in days}
+    """The grid of each day on which someone works, over the hours between the first opening and
+    the last closing of that weekday."""
+    return {
+        day: DayGrid(
+            day, tz=tz, step_minutes=step_minutes, duration=duration, hours=hours_by_weekday[day.weekday()]
+        )
+        for day in days
+        if day.weekday() in hours_by_weekday
+    }
 
 
 class EpochFloor(Func):
