@@ -7,7 +7,7 @@ they do, each grid time is placed by the time zone itself, and a wall-clock time
 has no instant (it is never offered).
 """
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import repeat
@@ -53,12 +53,30 @@ class DayGrid:
                 self.starts.append(start)
         self.ends = [start + duration for start in self.starts]
         self._closings: dict[time, int | None] = {}
+        self._windows: dict[tuple[time, time], tuple[int, int]] = {}
 
     def between(self, opens: time, closes: time) -> tuple[int, int]:
         """The index range of the grid times from `opens` (rounded up) until `closes`."""
         first = opens.hour * 60 + opens.minute + (1 if opens.second or opens.microsecond else 0)
         last = closes.hour * 60 + closes.minute
         return bisect_left(self.minutes, first), bisect_left(self.minutes, last)
+
+    def window(
+        self, opens: time, closes: time, *, duration: int, first_start: int, last_start: int
+    ) -> tuple[int, int]:
+        """The index range of the slots that may start in the working-hours window: on the grid,
+        from `opens`, ending by `closes`, between `first_start` and `last_start`. Worked out once
+        per window and day: the keyword arguments are the request's, the same for every call."""
+        if (opens, closes) not in self._windows:
+            closing = self.instant(closes)
+            low, high = self.between(opens, closes)
+            if closing is None:
+                low = high
+            else:
+                low = bisect_left(self.instants, first_start, low, high)
+                high = bisect_right(self.instants, min(last_start, closing - duration), low, high)
+            self._windows[opens, closes] = (low, high)
+        return self._windows[opens, closes]
 
     def instant(self, at: time) -> int | None:
         """`at` today in seconds since the epoch, rounded down; None when the clocks skip it."""
