@@ -14,14 +14,20 @@ FRONT_DESK_GROUP = "Front desk"
 
 def is_clinic_admin(user: User | AnonymousUser) -> bool:
     return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=ADMIN_GROUP).exists())
+        user.is_authenticated and user.is_active and (user.is_superuser or ADMIN_GROUP in _group_names(user))  # type: ignore[arg-type]
     )
 
 
 def is_front_desk(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_active and user.groups.filter(name=FRONT_DESK_GROUP).exists()
+    return user.is_authenticated and user.is_active and FRONT_DESK_GROUP in _group_names(user)  # type: ignore[arg-type]
+
+
+def _group_names(user: User) -> frozenset[str]:
+    """The user's groups, read once per user object: a staff page asks who is asking a dozen
+    times (the access check, the view, the menus), and request.user lives for one request."""
+    if "_clinic_group_names" not in user.__dict__:
+        user.__dict__["_clinic_group_names"] = frozenset(user.groups.values_list("name", flat=True))
+    return user.__dict__["_clinic_group_names"]
 
 
 def is_therapist(user: User | AnonymousUser) -> bool:

@@ -26,12 +26,14 @@ FREE_SLOTS = 3
 # Clinic (view and context processor), therapists and their services (the form), the chosen
 # service, the services listed: for a visitor, who has no session, standing or staff menu.
 BOOKING_PAGE_VISITOR = 6 + 2 * FREE_SLOTS
-# Plus session and user, the client's standing (clinic, intakes), the menu's three role checks.
-BOOKING_PAGE_CLIENT = 13 + 2 * FREE_SLOTS
+# Plus session and user, the client's standing (clinic, intakes), the menu's role checks (the
+# user's groups, read once for the request, and whether they are a therapist).
+BOOKING_PAGE_CLIENT = 12 + 2 * FREE_SLOTS
 BOOKING_PAGE_NAMED_THERAPIST = BOOKING_PAGE_CLIENT + 1  # the therapists' names on the buttons
 # Session, user, the appointment, clinic (view and context processor), intakes (the gate, re-check
-# due?), therapists and their services (the form), their names, the menu's three role checks.
-RESCHEDULE_PAGE = 13 + 2 * FREE_SLOTS
+# due?), therapists and their services (the form), their names, the menu's role checks (groups
+# once, therapist profile).
+RESCHEDULE_PAGE = 12 + 2 * FREE_SLOTS
 RESCHEDULE_PAGE_ANYONE = RESCHEDULE_PAGE + 1  # each therapist's bookings that day, to pick who
 
 SIZES = [pytest.param((1, 3), id="one-therapist"), pytest.param((8, 60), id="eight-therapists")]

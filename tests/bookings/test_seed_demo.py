@@ -12,9 +12,13 @@ from accounts.models import User
 from bookings.models import Appointment, Clinic, PreVisitCheck, Service, Therapist, WorkingHours
 from bookings.previsit import pre_visit_check_for
 from bookings.screening import client_standing
+from care.models import Package, PackagePurchase, TreatmentPlan
+from care.packages import package_sessions_left
+from documents.models import Receipt
 from intake.models import Clearance, Intake
 from intake.triage import Outcome
 from notifications.models import Message
+from outcomes.models import OutcomeResponse
 from workspace.models import SessionNote, SessionNoteRevision, TherapistNotification
 
 # Wednesday 9 December 2026, 07:30 in London (on UTC in winter), before the clinic opens.
@@ -35,6 +39,11 @@ SEEDED_MODELS = (
     SessionNoteRevision,
     Message,
     TherapistNotification,
+    Package,
+    TreatmentPlan,
+    PackagePurchase,
+    Receipt,
+    OutcomeResponse,
 )
 
 
@@ -163,3 +172,20 @@ def test_every_demo_treatment_says_what_it_is_for_and_how_the_pressure_feels(see
         said = "Not offered online if you take blood thinners or have osteoporosis." in description
         assert said == firm, service
         assert description.split(".")[0].replace("'", "&#x27;") in home
+
+
+def test_the_demo_client_has_a_plan_by_their_therapist_and_a_package_and_seeding_again_adds_no_plan(seeded):
+    sam = User.objects.get(email="client@example.com")
+    output = StringIO()
+
+    call_command("seed_demo", stdout=output)
+
+    plan = TreatmentPlan.objects.get(client=sam)
+    assert plan.status == TreatmentPlan.Status.ACTIVE
+    assert plan.therapist.user.email == plan.written_by.email == "maya@clinic.example"
+    assert 0 < package_sessions_left(sam) < PackagePurchase.objects.get(client=sam).sessions
+    assert Receipt.objects.filter(package_purchase__client=sam).count() == 1
+    baseline = OutcomeResponse.objects.filter(client=sam, occasion=OutcomeResponse.Occasion.INTAKE)
+    assert {row.measure for row in baseline} == {"pain", "sbi", "psfs"}
+    assert all(row.taken_at < plan.written_at for row in baseline)
+    assert "Course of care: nothing added" in output.getvalue()

@@ -17,11 +17,11 @@ MONDAY = datetime(2026, 12, 7, tzinfo=UTC)
 
 # Session and user, the clinic (view and context processor), the schedule's five reads
 # (workspace.schedule._read: appointments with their outcome, therapists, hours, time off,
-# closures), and the role checks of the page, its staff menu and its sub-menu.
-# The role checks are 12 queries for the front desk (asked "admin?" before "front desk?" each
-# time), 8 for an admin; each page costs the same whatever the week holds.
-SCHEDULE_PAGE_FRONT_DESK = 21
-SCHEDULE_PAGE_ADMIN = 17
+# closures), and the role checks of the page, its staff menu and its sub-menu: the user's groups,
+# read once for the request (accounts.roles), and whether they are a therapist. Each page costs
+# the same whatever the week holds.
+SCHEDULE_PAGE_FRONT_DESK = 11
+SCHEDULE_PAGE_ADMIN = 11
 
 SIZES = [pytest.param((1, 3), id="one-therapist"), pytest.param((8, 60), id="eight-therapists")]
 

@@ -1,9 +1,11 @@
 """Create a demo clinic that looks alive on first login: services, three therapists with weekly
 hours, demo logins, and about twenty clients with intakes, past sessions and bookings to come
-(bookings/management/demo_cast.py), all dated from today in the clinic's time zone.
+(bookings/management/demo_cast.py), all dated from today in the clinic's time zone, and a course
+of care (plan, package, baseline questionnaires) for the demo client (demo_care.py).
 
 Running it again adds nothing: the catalogue is updated in place, a therapist's weekly hours
-are written only when they have none, and each client's story only where it is missing.
+are written only when they have none, and each client's story and the course of care only where
+missing.
 """
 
 from datetime import time
@@ -18,6 +20,7 @@ from accounts.models import User
 from accounts.roles import ADMIN_GROUP, FRONT_DESK_GROUP
 from bookings.models import Clinic, Service, Therapist, WorkingHours
 
+from ..demo_care import demo_care_seed
 from ..demo_history import demo_clients_seed, demo_password_hash
 
 DEMO_PASSWORD = "massage-demo-2026"
@@ -179,6 +182,15 @@ class Command(BaseCommand):
             f"Demo clients: {seeded.clients} new, {seeded.intakes} intakes, {seeded.sessions} past "
             f"appointments and {seeded.bookings} bookings added."
         )
+        care = demo_care_seed(desk=desk, now=now)
+        if care.plan is not None and care.purchase is not None:
+            self.stdout.write(
+                f"Course of care for {care.client.get_full_name()}: a plan of {care.plan.sessions_planned} "
+                f"sessions by {care.plan.therapist.name}, a package of {care.purchase.sessions} with its "
+                "receipt, and baseline questionnaires added."
+            )
+        else:
+            self.stdout.write(f"Course of care: nothing added, {care.client.get_full_name()} has a plan.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo clinic ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
