@@ -12,12 +12,12 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from bookings.availability import days_between, local_datetime, local_day_bounds
 from bookings.models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from bookings.selectors import clinic_get
 
@@ -27,49 +27,6 @@ class Slot:
     start: datetime
     therapist_id: int
     end: datetime
-
-
-@dataclass(frozen=True, order=True)
-class FreeTime:
-    """One start time, once, with every therapist free then (in the order the slots came)."""
-
-    start: datetime
-    end: datetime
-    therapist_ids: tuple[int, ...]
-
-
-def free_times(slots: Iterable[Slot]) -> list[FreeTime]:
-    """`slots` grouped by start: "anyone" shows each time once and the clinic picks who."""
-    by_start: dict[datetime, list[Slot]] = defaultdict(list)
-    for slot in slots:
-        by_start[slot.start].append(slot)
-    return [
-        FreeTime(start=start, end=group[0].end, therapist_ids=tuple(slot.therapist_id for slot in group))
-        for start, group in sorted(by_start.items())
-    ]
-
-
-def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime | None:
-    """`day` at wall-clock time `at` in `tz`, in UTC; None when the clocks skip that time."""
-    local = datetime.combine(day, at, tzinfo=tz)
-    as_utc = local.astimezone(UTC)
-    if as_utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return as_utc
-
-
-def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants at which a local day starts and ends (23 or 25 hours on DST days)."""
-    start = datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
-    return start, end
-
-
-def days_between(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
 
 
 def _grid_times(start: time, end: time, step_minutes: int) -> Iterator[time]:

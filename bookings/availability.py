@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .day_grid import DayGrid, EpochCeil, EpochFloor, day_grids, epoch_ceil, epoch_floor
+from .day_grid import local_datetime as local_datetime  # where the rest of the project finds it
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .selectors import clinic_get
 
@@ -56,15 +57,6 @@ def free_times(slots: Iterable[Slot]) -> list[FreeTime]:
         FreeTime(start=start, end=group[0].end, therapist_ids=tuple(slot.therapist_id for slot in group))
         for start, group in sorted(by_start.items())
     ]
-
-
-def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime | None:
-    """`day` at wall-clock time `at` in `tz`, in UTC; None when the clocks skip that time."""
-    local = datetime.combine(day, at, tzinfo=tz)
-    as_utc = local.astimezone(UTC)
-    if as_utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return as_utc
 
 
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

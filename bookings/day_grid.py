@@ -96,11 +96,16 @@ class DayGrid:
     def _place(self, at: time) -> datetime | None:
         if self.offset is not None:
             return datetime.combine(self.day, at, tzinfo=UTC) - self.offset
-        local = datetime.combine(self.day, at, tzinfo=self.tz)
-        as_utc = local.astimezone(UTC)
-        if as_utc.astimezone(self.tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-            return None
-        return as_utc
+        return local_datetime(self.day, at, self.tz)
+
+
+def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime | None:
+    """`day` at wall-clock time `at` in `tz`, in UTC; None when the clocks skip that time."""
+    local = datetime.combine(day, at, tzinfo=tz)
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return as_utc
 
 
 def day_grids(

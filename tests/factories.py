@@ -1,4 +1,4 @@
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 import factory
@@ -196,3 +196,33 @@ class PackageFactory(factory.django.DjangoModelFactory):
     sessions = 5
     price = Decimal("300.00")
     valid_days = 90
+
+
+def plan_with_sessions(
+    *, client, therapist, service, completed, last_end, planned=6, booked=0, **plan_fields
+):
+    """A weekly plan whose series has `completed` sessions done, the last ending at `last_end`,
+    and `booked` still to come."""
+    from care.models import Series, SeriesAppointment
+
+    first_start = last_end - service.duration - timedelta(weeks=max(completed - 1, 0))
+    plan = TreatmentPlanFactory(
+        client=client,
+        therapist=therapist,
+        service=service,
+        sessions_planned=planned,
+        written_at=first_start - timedelta(days=1),
+        **plan_fields,
+    )
+    series = Series.objects.create(client=client, plan=plan, booked_by=client, booked_at=plan.written_at)
+    for index in range(completed + booked):
+        status = Appointment.Status.COMPLETED if index < completed else Appointment.Status.BOOKED
+        appointment = AppointmentFactory(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=first_start + timedelta(weeks=index),
+            status=status,
+        )
+        SeriesAppointment.objects.create(series=series, appointment=appointment)
+    return plan

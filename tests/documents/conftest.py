@@ -6,11 +6,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bookings.models import Appointment
-from care.models import Series, SeriesAppointment
 from documents.receipts import session_payment_record
 from documents.services import Prescription, referral_record
-from tests.factories import AppointmentFactory, TreatmentPlanFactory
+from tests import factories
 from tests.workspace.conftest import (  # noqa: F401  the role matrix's people and rows
     _frozen_time,
     clinic_admin,
@@ -73,30 +71,9 @@ def pay(appointment, *, by, amount="65.00", method="card"):
     )
 
 
-def plan_with_sessions(*, client, therapist, service, completed, planned=6, booked=0):
-    """A weekly plan whose series has `completed` sessions done, the last ending an hour ago,
-    and `booked` still to come."""
-    last_end = NOW - timedelta(hours=1)
-    first_start = last_end - service.duration - timedelta(weeks=max(completed - 1, 0))
-    plan = TreatmentPlanFactory(
-        client=client,
-        therapist=therapist,
-        service=service,
-        sessions_planned=planned,
-        written_at=first_start - timedelta(days=1),
-    )
-    series = Series.objects.create(client=client, plan=plan, booked_by=client, booked_at=plan.written_at)
-    for index in range(completed + booked):
-        status = Appointment.Status.COMPLETED if index < completed else Appointment.Status.BOOKED
-        appointment = AppointmentFactory(
-            client=client,
-            therapist=therapist,
-            service=service,
-            start=first_start + timedelta(weeks=index),
-            status=status,
-        )
-        SeriesAppointment.objects.create(series=series, appointment=appointment)
-    return plan
+def plan_with_sessions(**arguments):
+    """A weekly plan (tests.factories.plan_with_sessions), its last session ending an hour ago."""
+    return factories.plan_with_sessions(last_end=NOW - timedelta(hours=1), **arguments)
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@ from datetime import timedelta
 import pytest
 
 from bookings.models import Appointment
-from care.models import Series, SeriesAppointment
 from outcomes.definitions import measures_reload
-from tests.factories import AppointmentFactory, TreatmentPlanFactory
+from tests import factories
 from tests.workspace.conftest import (  # noqa: F401  the role matrix's people and rows
     _frozen_time,
     clinic_admin,
@@ -24,31 +23,12 @@ def _shipped_measures():
     measures_reload()
 
 
-def plan_with_sessions(*, client, therapist, service, completed, planned=6, every=3, booked=0, last_end=None):
-    """A plan whose series has `completed` sessions done (weekly, the last ending at `last_end`,
-    default an hour before now) and `booked` still to come."""
-    last_end = last_end or NOW - timedelta(hours=1)
-    first_start = last_end - service.duration - timedelta(weeks=max(completed - 1, 0))
-    plan = TreatmentPlanFactory(
-        client=client,
-        therapist=therapist,
-        service=service,
-        sessions_planned=planned,
-        reassess_every_sessions=every,
-        written_at=first_start - timedelta(days=1),
+def plan_with_sessions(*, every=3, last_end=None, **arguments):
+    """A weekly plan (tests.factories.plan_with_sessions) re-assessed every `every` sessions, its
+    last session ending at `last_end`, default an hour before now."""
+    return factories.plan_with_sessions(
+        last_end=last_end or NOW - timedelta(hours=1), reassess_every_sessions=every, **arguments
     )
-    series = Series.objects.create(client=client, plan=plan, booked_by=client, booked_at=plan.written_at)
-    for index in range(completed + booked):
-        status = Appointment.Status.COMPLETED if index < completed else Appointment.Status.BOOKED
-        appointment = AppointmentFactory(
-            client=client,
-            therapist=therapist,
-            service=service,
-            start=first_start + timedelta(weeks=index),
-            status=status,
-        )
-        SeriesAppointment.objects.create(series=series, appointment=appointment)
-    return plan
 
 
 def complete_next_session(plan):
