@@ -5,28 +5,30 @@ appointments, then computed in Python in three steps:
 
 1. Each local day's grid of start times is turned into UTC instants once per request and
    shared by every therapist (bookings.day_grid): a slot at 10:00 stays at 10:00 on the day
-   the clocks change, and a wall-clock time the clocks skip is never offered.
-2. Each therapist's time off and appointments (each with its buffer) become one sorted list
-   of busy intervals, so the time between them is free.
-3. Slots are cut from each working-hours window: the window's grid instants are a sorted run,
-   so the ones that fit (late enough, before closing, clear of every busy interval) are found
-   by bisection, not by testing every candidate against every interval.
+   the clocks change, and a wall-clock time the clocks skip is never offered. The open days'
+   grids make one ascending run of instants.
+2. A board of one byte per instant and therapist is marked free over each working-hours window
+   (late enough, before closing) and taken over each time off and appointment (with both
+   buffers): a window or an interval is one slice of the board, its ends found by bisection,
+   whatever its length.
+3. Each instant's row of the board lists who is free then, already in therapist order.
 
 Times are compared as whole seconds since the epoch; datetimes are built once per grid instant,
-not per slot.
+not per slot, and the Python work grows with the windows and busy intervals, not the slots.
 """
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import compress, repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
 
-from .day_grid import DayGrid, EpochCeil, EpochFloor, day_grids, epoch_ceil, epoch_floor
+from .day_grid import EpochCeil, EpochFloor, RangeGrid, epoch_ceil, epoch_floor
 from .day_grid import local_datetime as local_datetime  # where the rest of the project finds it
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .selectors import clinic_get
@@ -113,9 +115,7 @@ def free_slots(
         return []
 
     therapist_ids = sorted({therapist_id for each in windows.values() for therapist_id, _, _ in each})
-    busy = _busy_by_therapist(
-        therapist_ids, range_start, range_end, ignore_appointment_id=ignore_appointment_id
-    )
+    busy = _busy_intervals(therapist_ids, range_start, range_end, ignore_appointment_id=ignore_appointment_id)
     closed_days = set(
         Closure.objects.filter(date__gte=start_date, date__lte=end_date).values_list("date", flat=True)
     )
@@ -124,52 +124,31 @@ def free_slots(
         weekday: (min(opens for _, opens, _ in each), max(closes for _, _, closes in each))
         for weekday, each in windows.items()
     }
-    grids = day_grids(
+    grid = RangeGrid(
         open_days,
         tz=tz,
         step_minutes=clinic.slot_step_minutes,
         duration=service.duration,
         hours_by_weekday=hours_by_weekday,
     )
-
     duration = _seconds(service.duration)
-    reach = duration + _seconds(service.buffer_after)  # a new slot's own buffer must be clear too
-    first_start = epoch_ceil(earliest)
-    last_start = epoch_floor(latest)
-    slots: list[Slot] = []
-    for day, grid in grids.items():
-        day_slots: list[Slot] = []
-        for therapist_id, opens, closes in windows.get(day.weekday(), ()):
-            for low, high in _free_runs(
-                grid,
-                opens,
-                closes,
-                busy[therapist_id],
-                duration=duration,
-                reach=reach,
-                first_start=first_start,
-                last_start=last_start,
-            ):
-                day_slots += grid.slots(therapist_id, low, high)
-        day_slots.sort()
-        slots.extend(day_slots)
-    return slots
+    board = _Board(therapist_ids, grid)
+    board.mark_working(
+        windows, duration=duration, first_start=epoch_ceil(earliest), last_start=epoch_floor(latest)
+    )
+    # A new slot's own buffer must be clear too.
+    board.mark_busy(busy, reach=duration + _seconds(service.buffer_after))
+    return board.slots()
 
 
-class _Busy(NamedTuple):
-    """A therapist's busy intervals in epoch seconds, merged and sorted (for bisection)."""
-
-    starts: list[int]
-    ends: list[int]
-
-
-def _busy_by_therapist(
+def _busy_intervals(
     therapist_ids: list[int],
     range_start: datetime,
     range_end: datetime,
     *,
     ignore_appointment_id: int | None,
-) -> dict[int, _Busy]:
+) -> list[tuple[int, int, int]]:
+    """(therapist, from, until) of each time off and appointment (with its buffer) in the range."""
     time_off = TimeOff.objects.filter(
         therapist_id__in=therapist_ids, start__lt=range_end, end__gt=range_start
     ).annotate(busy_from=EpochFloor("start"), busy_until=EpochCeil("end"))
@@ -181,64 +160,86 @@ def _busy_by_therapist(
     )
     if ignore_appointment_id is not None:
         appointments = appointments.exclude(pk=ignore_appointment_id)
-    # One query for both, in whole seconds rounded outwards (a busy second is never lost),
-    # sorted so that each therapist's intervals merge in one pass.
+    # One query for both, in whole seconds rounded outwards (a busy second is never lost).
     appointments = appointments.annotate(busy_from=EpochFloor("start"), busy_until=EpochCeil("blocked_until"))
     columns = ("therapist_id", "busy_from", "busy_until")
     rows = (
         time_off.values_list(*columns)
         .order_by()
         .union(appointments.values_list(*columns).order_by(), all=True)
-        .order_by("therapist_id", "busy_from")
     )
     # Straight from the driver: the rows are three integers, and Django's per-row handling of a
-    # quarter's appointments for a clinic chain cost more than merging them.
+    # quarter's appointments for a clinic chain cost more than the rest of the search.
     with connection.cursor() as cursor:
         cursor.execute(*rows.query.sql_with_params())
-        fetched = cursor.fetchall()
-    merged: dict[int, _Busy] = defaultdict(lambda: _Busy([], []))
-    for therapist_id, start, end in fetched:
-        starts, ends = merged[therapist_id]
-        if ends and start <= ends[-1]:
-            ends[-1] = max(ends[-1], end)
-        else:
-            starts.append(start)
-            ends.append(end)
-    return merged
+        return cursor.fetchall()
 
 
-def _free_runs(
-    grid: DayGrid,
-    opens: time,
-    closes: time,
-    busy: _Busy,
-    *,
-    duration: int,
-    reach: int,
-    first_start: int,
-    last_start: int,
-) -> list[tuple[int, int]]:
-    """The runs of the grid (index ranges) where a slot fits in the working-hours window."""
-    low, high = grid.window(opens, closes, duration=duration, first_start=first_start, last_start=last_start)
-    instants = grid.instants
-    if low >= high:
-        return []
-    # Busy intervals that could touch a slot in the run: end after its first start, start
-    # before its last slot's reach.
-    starts, ends = busy
-    first = bisect_right(ends, instants[low])
-    last = bisect_left(starts, instants[high - 1] + reach)
-    runs = []
-    cursor = low
-    for index in range(first, last):
-        # A start in (busy start - reach, busy end) would overlap this interval.
-        blocked_from = bisect_right(instants, starts[index] - reach, cursor, high)
-        if cursor < blocked_from:
-            runs.append((cursor, blocked_from))
-        cursor = bisect_left(instants, ends[index], cursor, high)
-    if cursor < high:
-        runs.append((cursor, high))
-    return runs
+class _Board:
+    """Who is free when: one byte per grid instant and therapist, instant by instant, 1 where the
+    therapist works and is clear of every busy interval.
+
+    It is written a working-hours window or a busy interval at a time, each a strided slice (one
+    therapist's column over a run of instants), and read an instant at a time: each instant's row
+    lists who is free then, in therapist order, so the slots come out sorted by start and then
+    therapist without a Python step per slot.
+    """
+
+    def __init__(self, therapist_ids: list[int], grid: RangeGrid):
+        self.therapist_ids = therapist_ids
+        self.grid = grid
+        self.width = len(therapist_ids)
+        self.column = {therapist_id: column for column, therapist_id in enumerate(therapist_ids)}
+        self.cells = bytearray(len(grid.instants) * self.width)
+        self._ones, self._zeros = b"\1" * len(grid.instants), bytes(len(grid.instants))
+
+    def mark_working(
+        self,
+        windows: dict[int, list[tuple[int, time, time]]],
+        *,
+        duration: int,
+        first_start: int,
+        last_start: int,
+    ) -> None:
+        """Mark free the grid instants at which each therapist's working-hours windows allow a
+        slot to start (days with the same hours share the day's answer: DayGrid.window)."""
+        cells, width, column, ones = self.cells, self.width, self.column, self._ones
+        for offset, day_grid in self.grid.days:
+            for therapist_id, opens, closes in windows[day_grid.day.weekday()]:
+                low, high = day_grid.window(
+                    opens, closes, duration=duration, first_start=first_start, last_start=last_start
+                )
+                if low < high:
+                    at = column[therapist_id]
+                    cells[(offset + low) * width + at : (offset + high) * width + at : width] = ones[
+                        : high - low
+                    ]
+
+    def mark_busy(self, busy: list[tuple[int, int, int]], *, reach: int) -> None:
+        """Mark taken the instants at which a slot (`reach` seconds long with its buffer) would
+        overlap a busy interval: a start in (busy_from - reach, busy_until)."""
+        cells, width, column, zeros, instants = (
+            self.cells,
+            self.width,
+            self.column,
+            self._zeros,
+            self.grid.instants,
+        )
+        for therapist_id, busy_from, busy_until in busy:
+            low, high = bisect_right(instants, busy_from - reach), bisect_left(instants, busy_until)
+            if low < high:
+                at = column[therapist_id]
+                cells[low * width + at : high * width + at : width] = zeros[: high - low]
+
+    def slots(self) -> list[Slot]:
+        cells, width, therapist_ids = self.cells, self.width, self.therapist_ids
+        slots: list[Slot] = []
+        for row, (start, end) in enumerate(zip(self.grid.starts, self.grid.ends, strict=True)):
+            free = compress(therapist_ids, cells[row * width : row * width + width])
+            # What Slot(start, therapist_id, end) does, without a Python call per slot: a search
+            # over a clinic chain's quarter returns a few hundred thousand of them.
+            slots += map(tuple.__new__, repeat(Slot), zip(repeat(start), free, repeat(end)))
+        return slots
 
 
 def _seconds(delta: timedelta) -> int:

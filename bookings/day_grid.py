@@ -10,14 +10,10 @@ has no instant (it is never offered).
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import BigIntegerField, Func
-
-if TYPE_CHECKING:
-    from .availability import Slot
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_MINUTES = 24 * 60
@@ -85,14 +81,6 @@ class DayGrid:
             self._closings[at] = None if placed is None else epoch_floor(placed)
         return self._closings[at]
 
-    def slots(self, therapist_id: int, low: int, high: int) -> list["Slot"]:
-        from .availability import Slot
-
-        # What Slot(start, therapist_id, end) does, without a Python call per slot: a search
-        # over a clinic chain's quarter returns a few hundred thousand of them.
-        rows = zip(self.starts[low:high], repeat(therapist_id), self.ends[low:high], strict=False)
-        return list(map(tuple.__new__, repeat(Slot), rows))
-
     def _place(self, at: time) -> datetime | None:
         if self.offset is not None:
             return datetime.combine(self.day, at, tzinfo=UTC) - self.offset
@@ -108,23 +96,38 @@ def local_datetime(day: date, at: time, tz: ZoneInfo) -> datetime | None:
     return as_utc
 
 
-def day_grids(
-    days: Iterable[date],
-    *,
-    tz: ZoneInfo,
-    step_minutes: int,
-    duration: timedelta,
-    hours_by_weekday: dict[int, tuple[time, time]],
-) -> dict[date, DayGrid]:
-    """The grid of each day on which someone works, over the hours between the first opening and
-    the last closing of that weekday."""
-    return {
-        day: DayGrid(
-            day, tz=tz, step_minutes=step_minutes, duration=duration, hours=hours_by_weekday[day.weekday()]
-        )
-        for day in days
-        if day.weekday() in hours_by_weekday
-    }
+class RangeGrid:
+    """Every open day's grid in one ascending run, so that a slot is an index into it and a
+    therapist's free time is a few index ranges."""
+
+    def __init__(
+        self,
+        days: Iterable[date],
+        *,
+        tz: ZoneInfo,
+        step_minutes: int,
+        duration: timedelta,
+        hours_by_weekday: dict[int, tuple[time, time]],
+    ):
+        self.instants: list[int] = []
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+        # Where each day's grid begins in the run, and the day's grid.
+        self.days: list[tuple[int, DayGrid]] = []
+        for day in days:
+            if day.weekday() not in hours_by_weekday:
+                continue
+            grid = DayGrid(
+                day,
+                tz=tz,
+                step_minutes=step_minutes,
+                duration=duration,
+                hours=hours_by_weekday[day.weekday()],
+            )
+            self.days.append((len(self.instants), grid))
+            self.instants += grid.instants
+            self.starts += grid.starts
+            self.ends += grid.ends
 
 
 class EpochFloor(Func):

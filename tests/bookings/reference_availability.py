@@ -49,7 +49,9 @@ def reference_free_slots(
                             continue
                         found.append((start, each.pk, end))
             day += timedelta(days=1)
-    return sorted(found)
+    # A time inside two overlapping windows of one therapist (the staff form refuses them, data
+    # entered another way may not) is still one slot.
+    return sorted(set(found))
 
 
 def _placed(day: date, at: time, tz):

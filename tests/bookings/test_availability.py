@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from bookings.availability import free_slots
-from bookings.models import Appointment, Closure, TimeOff
+from bookings.models import Appointment, Closure, TimeOff, WorkingHours
 from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory
 
 # A Monday in winter (UTC+0 in London).
@@ -98,6 +98,16 @@ def test_anyone_lists_every_therapist_sorted_by_start(clinic, service, therapist
 
     assert {s.therapist_id for s in slots} == {therapist.pk, second.pk}
     assert slots == sorted(slots, key=lambda s: (s.start, s.therapist_id))
+
+
+def test_overlapping_working_hours_offer_each_time_once(clinic, service, therapist):
+    # The staff form refuses overlapping hours; hours entered another way may still overlap.
+    WorkingHours.objects.create(therapist=therapist, weekday=0, start_time=time(11), end_time=time(15))
+
+    shown = starts(free_slots(service=service, start_date=MONDAY, end_date=MONDAY))
+
+    assert len(shown) == len(set(shown))
+    assert "Mon 12:15" in shown  # inside the extra hours, across the lunch break
 
 
 @pytest.mark.parametrize(
