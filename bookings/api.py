@@ -243,14 +243,16 @@ def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[Ap
         therapist_id=booking.therapist,
         loc=("body", "booking"),
     )
+    clinic = clinic_get()
     appointment = appointment_book(
         client=_client(request),
         service=service,
         therapist=therapist,
         start=booking.start,
         red_flags=booking.red_flags.model_dump(),
+        clinic=clinic,
     )
-    return Status(201, _appointment_out(appointment, clinic_get().tz))
+    return Status(201, _appointment_out(appointment, clinic.tz))
 
 
 @appointments_router.get(
