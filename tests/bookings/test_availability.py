@@ -52,6 +52,15 @@ def test_an_appointment_and_its_buffer_are_not_offered_again(clinic, service, th
     assert shown[0] == "Mon 11:15"
 
 
+def test_a_slot_whose_buffer_ends_as_an_appointment_starts_is_offered(clinic, service, therapist):
+    AppointmentFactory(therapist=therapist, service=service, start=datetime(2026, 12, 7, 11, 0, tzinfo=UTC))
+
+    shown = starts(free_slots(service=service, start_date=MONDAY, end_date=MONDAY))
+
+    assert "Mon 09:45" in shown  # 60 minutes and its 15-minute buffer end at 11:00
+    assert "Mon 10:00" not in shown
+
+
 def test_cancelled_appointments_free_their_time(clinic, service, therapist):
     start = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     AppointmentFactory(therapist=therapist, service=service, start=start, status=Appointment.Status.CANCELLED)

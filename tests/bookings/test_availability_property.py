@@ -63,9 +63,9 @@ def schedules(draw):
 
     def moment():
         day = first + timedelta(days=draw(st.integers(-1, days)))
-        return datetime.combine(day, time(0), tzinfo=UTC) + timedelta(
-            minutes=draw(st.integers(0, 24 * 60 - 1))
-        )
+        # Often on a quarter hour, so that busy times meet slots exactly at their edges.
+        minutes = draw(st.integers(0, 24 * 60 - 1) | st.integers(0, 95).map(lambda quarter: quarter * 15))
+        return datetime.combine(day, time(0), tzinfo=UTC) + timedelta(minutes=minutes)
 
     busy = [
         {
