@@ -63,6 +63,39 @@ def test_booking_into_another_appointments_buffer_is_refused(clinic, service, th
 
 
 @pytest.mark.parametrize(
+    "neighbour",
+    [
+        "appointment after",
+        "appointment before",
+        "time off after",
+        "time off before",
+        "own appointment before",
+    ],
+)
+def test_a_booking_may_meet_its_neighbours_exactly(clinic, service, therapist, client_user, neighbour):
+    # The booking runs 10:00-11:00 and keeps the therapist until 11:15 (its buffer).
+    if neighbour == "appointment after":
+        AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10 + timedelta(minutes=75))
+    elif neighbour == "appointment before":  # 08:45-09:45, buffer until 10:00
+        AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10 - timedelta(minutes=75))
+    elif neighbour == "time off after":
+        TimeOff.objects.create(
+            therapist=therapist, start=MONDAY_10 + timedelta(hours=1), end=MONDAY_10 + timedelta(hours=2)
+        )
+    elif neighbour == "time off before":
+        TimeOff.objects.create(therapist=therapist, start=MONDAY_10 - timedelta(hours=1), end=MONDAY_10)
+    else:
+        other = TherapistFactory(services=[service])
+        AppointmentFactory(
+            client=client_user, therapist=other, service=service, start=MONDAY_10 - timedelta(hours=1)
+        )
+
+    appointment = appointment_book(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
+
+    assert appointment.start == MONDAY_10
+
+
+@pytest.mark.parametrize(
     ("start", "message"),
     [
         (datetime(2026, 12, 3, 10, 0, tzinfo=UTC), "already passed"),
