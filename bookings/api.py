@@ -60,7 +60,7 @@ def _no_more(error: BookingError) -> dict[str, object]:
 
 def _alternatives(error: SlotUnavailable) -> dict[str, object]:
     tz = clinic_get().tz
-    return {"alternatives": [_slot_out(slot, tz).model_dump() for slot in error.alternatives]}
+    return {"alternatives": [slot_out(slot, tz).model_dump() for slot in error.alternatives]}
 
 
 def _outcome(error: IntakeRequired) -> dict[str, object]:
@@ -87,11 +87,11 @@ def refusal_response(error: BookingError) -> tuple[int, dict[str, object]]:
     raise TypeError(f"{error!r} is not a BookingError")
 
 
-def _slot_out(slot: Slot, tz: ZoneInfo) -> SlotOut:
+def slot_out(slot: Slot, tz: ZoneInfo) -> SlotOut:
     return SlotOut(therapist=slot.therapist_id, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
 
 
-def _appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
+def appointment_out(appointment: Appointment, tz: ZoneInfo) -> AppointmentOut:
     return AppointmentOut(
         id=appointment.pk,
         service=appointment.service_id,
@@ -220,7 +220,7 @@ def _availability_response(slots: list[Slot], time_zone: str, tz: ZoneInfo) -> J
 def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
     tz = clinic_get().tz
     mine = appointments_of_client(_client(request).pk).order_by("start", "pk")
-    return [_appointment_out(appointment, tz) for appointment in mine]
+    return [appointment_out(appointment, tz) for appointment in mine]
 
 
 @appointments_router.post(
@@ -252,14 +252,14 @@ def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[Ap
         red_flags=booking.red_flags.model_dump(),
         clinic=clinic,
     )
-    return Status(201, _appointment_out(appointment, clinic.tz))
+    return Status(201, appointment_out(appointment, clinic.tz))
 
 
 @appointments_router.get(
     "/{appointment_id}", response={200: AppointmentOut, 401: ErrorOut, 404: ErrorOut}, summary="One of mine"
 )
 def appointments_detail(request: HttpRequest, appointment_id: int) -> AppointmentOut:
-    return _appointment_out(_own_appointment(request, appointment_id), clinic_get().tz)
+    return appointment_out(_own_appointment(request, appointment_id), clinic_get().tz)
 
 
 @appointments_router.post(
@@ -271,7 +271,7 @@ def appointments_cancel(request: HttpRequest, appointment_id: int) -> Appointmen
     appointment = appointment_cancel(
         appointment=_own_appointment(request, appointment_id), by=_client(request)
     )
-    return _appointment_out(appointment, clinic_get().tz)
+    return appointment_out(appointment, clinic_get().tz)
 
 
 @appointments_router.post(
@@ -292,4 +292,4 @@ def appointments_reschedule(request: HttpRequest, appointment_id: int, move: Res
         by=_client(request),
         red_flags=move.red_flags.model_dump(),
     )
-    return _appointment_out(appointment, clinic_get().tz)
+    return appointment_out(appointment, clinic_get().tz)

@@ -202,7 +202,7 @@ class _Board:
         last_start: int,
     ) -> None:
         """Mark free the grid instants at which each therapist's working-hours windows allow a
-        slot to start (days with the same hours share the day's answer: DayGrid.window)."""
+        slot to start (therapists with the same hours share each day's answer: DayGrid.window)."""
         cells, width, column, ones = self.cells, self.width, self.column, self._ones
         for offset, day_grid in self.grid.days:
             for therapist_id, opens, closes in windows[day_grid.day.weekday()]:

@@ -29,9 +29,11 @@ from .models import Appointment, Clinic
 from .selectors import clinic_get
 
 
-def client_standing(client: User, *, now: datetime | None = None) -> Standing:
-    """The outcome in force for `client`, under the clinic's intake validity."""
-    return intake_standing(client, valid_days=clinic_get().intake_valid_days, now=now or timezone.now())
+def client_standing(client: User, *, clinic: Clinic | None = None, now: datetime | None = None) -> Standing:
+    """The outcome in force for `client`, under the clinic's intake validity (`clinic` when the
+    caller has just read it, else it is read here)."""
+    clinic = clinic or clinic_get()
+    return intake_standing(client, valid_days=clinic.intake_valid_days, now=now or timezone.now())
 
 
 def intake_record(
@@ -160,7 +162,7 @@ def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: dateti
     """
     clinic = clinic or clinic_get()
     now = now or timezone.now()
-    standing = intake_standing(client, valid_days=clinic.intake_valid_days, now=now)
+    standing = client_standing(client, clinic=clinic, now=now)
     if standing.blocks_booking:
         advice = standing_advice(
             standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line

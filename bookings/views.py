@@ -24,7 +24,6 @@ from .cautions import (
     NO_LIMITS,
     booking_refusal,
     caution_limits,
-    caution_limits_of,
     services_ruled_out,
 )
 from .change_window import ChangeWindow, change_window
@@ -139,16 +138,17 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
         return _confirm_url(service=chosen["service"], therapist_id=therapist_id, start=start)
 
     # Said before the client confirms: until when they could change it online, if at all.
-    context["changes"] = change_window(start=chosen["start"], clinic=clinic_get(), now=timezone.now())
+    clinic = clinic_get()
+    context["changes"] = change_window(start=chosen["start"], clinic=clinic, now=timezone.now())
     try:
-        intake_gate_check(client=request.user)
-        context |= _advice_before_booking(request.user)
+        standing = intake_gate_check(client=request.user, clinic=clinic)
+        context |= _advice_before_booking(standing, clinic)
         # Said before the questions are asked: booking would refuse it after them.
         ruled_out = booking_refusal(
-            caution_limits_of(request.user),
+            caution_limits(standing.codes),
             service=chosen["service"],
             therapist=chosen_therapist,
-            clinic_phone=clinic_get().phone,
+            clinic_phone=clinic.phone,
         )
         if ruled_out:
             form.add_error(None, ruled_out)
@@ -161,6 +161,7 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
                 service=chosen["service"],
                 start=chosen["start"],
                 red_flags=recheck_answers(red_flag_form),
+                clinic=clinic,
             )
             return redirect("appointment_booked", appointment_id=appointment.pk)
     except IntakeRequired as error:
@@ -175,21 +176,19 @@ def book_confirm(request: ClientRequest) -> HttpResponse:
             anyone=chosen_therapist is None,
             slot_url=lambda slot: confirm_url(slot.therapist_id, slot.start),
             anyone_url=lambda start: confirm_url(None, start),
-            clinic=clinic_get(),
+            clinic=clinic,
         )
     except BookingError as error:
         form.add_error(None, error.message)
     return render(request, "bookings/book_confirm.html", context)
 
 
-def _advice_before_booking(client: User) -> dict[str, object]:
+def _advice_before_booking(standing: Standing, clinic: Clinic) -> dict[str, object]:
     """The intake's advice for a client who may book, also shown after the intake (intake_result).
 
     A new client comes here straight from the intake (intake.views.intake_start), so this page
     is where they read their cautions and the safety net before they confirm.
     """
-    clinic = clinic_get()
-    standing = client_standing(client)
     advice = standing_advice(
         standing, emergency_number=clinic.emergency_number, urgent_care_line=clinic.urgent_care_line
     )

@@ -8,6 +8,7 @@ the caller's own, like appointments.
 """
 
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,11 +20,8 @@ from ninja.security import django_auth
 from accounts.api import ErrorOut, FieldErrorsOut
 from accounts.models import User
 from accounts.roles import is_staff_member
-from bookings.api import refusal_response
-from bookings.availability import Slot
+from bookings.api import appointment_out, refusal_response, slot_out
 from bookings.errors import BookingRefused
-from bookings.models import Appointment
-from bookings.schemas import AppointmentOut, SlotOut
 from bookings.selectors import clinic_get
 from clinic.throttle import BOOKING_ATTEMPTS_PER_CLIENT, rate_hit
 from privacy.models import AccessRecord
@@ -80,20 +78,9 @@ def _plans_for(user: User) -> QuerySet[TreatmentPlan]:
     return plans_visible_to(user) if is_staff_member(user) else plans_of_client(user)
 
 
-def _appointment_out(appointment: Appointment) -> AppointmentOut:
-    tz = clinic_get().tz
-    return AppointmentOut(
-        id=appointment.pk,
-        service=appointment.service_id,
-        therapist=appointment.therapist_id,
-        start=appointment.start.astimezone(tz),
-        end=appointment.end.astimezone(tz),
-        status=appointment.status,
-    )
-
-
-def _plan_out(plan: TreatmentPlan, progress: PlanProgress, *, clinical: bool) -> dict[str, object]:
-    tz = clinic_get().tz
+def _plan_out(
+    plan: TreatmentPlan, progress: PlanProgress, *, clinical: bool, tz: ZoneInfo
+) -> dict[str, object]:
     return {
         "id": plan.pk,
         "client": plan.client_id,
@@ -112,7 +99,7 @@ def _plan_out(plan: TreatmentPlan, progress: PlanProgress, *, clinical: bool) ->
             sessions_done=progress.sessions_done,
             sessions_booked_ahead=progress.sessions_booked_ahead,
             sessions_to_book=progress.sessions_to_book,
-            next_session=_appointment_out(progress.next_session) if progress.next_session else None,
+            next_session=appointment_out(progress.next_session, tz) if progress.next_session else None,
             is_finished=progress.is_finished,
         ),
     }
@@ -137,8 +124,10 @@ def plans_list(request: HttpRequest) -> list[dict[str, object]]:
     """A client's own plans, newest first; for staff, those privacy lets them see."""
     plans = list(_plans_for(_user(request)).order_by("-written_at", "-pk")[:200])
     readable = _reads_plans(request, plans)
+    tz = clinic_get().tz
     return [
-        _plan_out(plan, progress, clinical=plan.pk in readable) for plan, progress in plans_progress(plans)
+        _plan_out(plan, progress, clinical=plan.pk in readable, tz=tz)
+        for plan, progress in plans_progress(plans)
     ]
 
 
@@ -148,8 +137,9 @@ def plans_list(request: HttpRequest) -> list[dict[str, object]]:
 def plans_detail(request: HttpRequest, plan_id: int) -> dict[str, object]:
     plan = get_object_or_404(_plans_for(_user(request)), pk=plan_id)
     readable = _reads_plans(request, [plan])
-    body = _plan_out(plan, plan_progress(plan), clinical=plan.pk in readable)
-    return body | {"sessions": [_appointment_out(a) for a in plan_appointments(plan)]}
+    tz = clinic_get().tz
+    body = _plan_out(plan, plan_progress(plan), clinical=plan.pk in readable, tz=tz)
+    return body | {"sessions": [appointment_out(a, tz) for a in plan_appointments(plan)]}
 
 
 def _own_active_plan(request: HttpRequest, plan_id: int) -> TreatmentPlan:
@@ -194,25 +184,21 @@ def series_preview_view(request: HttpRequest, series: SeriesPreviewIn) -> Series
                 free=p.is_free,
                 reason=p.reason,
                 too_far_ahead=p.too_far_ahead,
-                alternatives=[_slot_out(slot) for slot in p.alternatives],
+                alternatives=[slot_out(slot, tz) for slot in p.alternatives],
             )
             for p in proposals
         ],
     )
 
 
-def _slot_out(slot: Slot) -> SlotOut:
-    tz = clinic_get().tz
-    return SlotOut(therapist=slot.therapist_id, start=slot.start.astimezone(tz), end=slot.end.astimezone(tz))
-
-
 def _series_out(series: Series) -> SeriesOut:
     appointments = series.appointments.select_related("service").order_by("start", "pk")
+    tz = clinic_get().tz
     return SeriesOut(
         id=series.pk,
         plan=series.plan_id,
-        booked_at=series.booked_at.astimezone(clinic_get().tz),
-        appointments=[_appointment_out(a) for a in appointments],
+        booked_at=series.booked_at.astimezone(tz),
+        appointments=[appointment_out(a, tz) for a in appointments],
     )
 
 
@@ -248,7 +234,7 @@ def series_create(request: HttpRequest, series: SeriesIn) -> Status[SeriesOut] |
                 "detail": refused.message,
                 "session": refused.index + 1,
                 "start": refused.start.astimezone(tz),
-                "alternatives": [_slot_out(slot) for slot in refused.alternatives],
+                "alternatives": [slot_out(slot, tz) for slot in refused.alternatives],
             },
         )
     return Status(201, _series_out(booked))

@@ -189,7 +189,7 @@ class _Calendar:
                 ).values_list("start", "end")
             ),
             hours=hours,
-            intake_current_until=client_standing(client, now=now).current_until,
+            intake_current_until=client_standing(client, clinic=clinic, now=now).current_until,
         )
 
     def beyond_horizon(self, start: datetime) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from bookings.cautions import booking_refusal, caution_limits_of
+from bookings.cautions import booking_refusal, caution_limits
 from bookings.errors import BookingError, IntakeRequired
 from bookings.forms import start_param
 from bookings.models import Appointment
@@ -75,12 +75,12 @@ def my_plan_book(request: ClientRequest, plan_id: int) -> HttpResponse:
     progress = plan_progress(plan)
     context: dict[str, object] = {"plan": plan, "progress": progress}
     try:
-        intake_gate_check(client=request.user, clinic=clinic)
+        standing = intake_gate_check(client=request.user, clinic=clinic)
     except IntakeRequired as error:
         return _to_intake(error, come_back_to=request.get_full_path())
     # Said before anything is asked: booking would refuse it after the questions.
     ruled_out = booking_refusal(
-        caution_limits_of(request.user),
+        caution_limits(standing.codes),
         service=plan.service,
         therapist=plan.therapist,
         clinic_phone=clinic.phone,

@@ -46,13 +46,14 @@ def plan_book(request: HttpRequest, plan_id: int) -> HttpResponse:
         **_gate(client, clinic),
     }
     try:
-        intake_gate_check(client=client, clinic=clinic)  # the gate first: a blocked client is never asked
+        # The gate first: a blocked client is never asked.
+        standing = intake_gate_check(client=client, clinic=clinic)
     except IntakeRequired as error:
         context |= {"intake_refusal": error.message, "refused_outcome": error.outcome}
         return render(request, "care/plan_book.html", context)
     if progress.sessions_to_book == 0:
         return render(request, "care/plan_book.html", context)
-    limits = caution_limits(client_standing(client).codes)
+    limits = caution_limits(standing.codes)
     ruled_out = booking_refusal(
         limits, service=plan.service, therapist=plan.therapist, clinic_phone=clinic.phone
     )
@@ -171,7 +172,7 @@ def package_sell_view(request: HttpRequest, client_id: int) -> HttpResponse:
 
 def _gate(client: User, clinic: Clinic) -> dict[str, object]:
     """The intake gate as the desk sees it (workspace/_intake_gate.html): the outcome, never why."""
-    standing = client_standing(client)
+    standing = client_standing(client, clinic=clinic)
     return {
         "standing": standing,
         "advice_to_read": standing_advice(
