@@ -33,7 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.common import ensure_database  # noqa: E402
+from bench.common import ensure_database, load_average  # noqa: E402
 
 SIZES = [(10, 28), (200, 28), (200, 90)]
 BOOKINGS_PER_DAY = 3
@@ -49,7 +49,7 @@ def main() -> None:
     from tests.factories import ClinicFactory, ServiceFactory, TherapistFactory
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} cores")
-    print(f"load average before: {_load()}")
+    print(f"load average before: {load_average()}")
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         clinic = ClinicFactory(slot_step_minutes=15, booking_horizon_days=120, min_notice_minutes=60)
         service = ServiceFactory(duration_minutes=60, buffer_after_minutes=15)
@@ -60,7 +60,7 @@ def main() -> None:
         for therapist_count, days in SIZES:
             _compare(before, current, clinic, service, therapists, therapist_count, days)
         transaction.set_rollback(True)
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
 
 
 def _compare(before, current, clinic, service, therapists, therapist_count, days) -> None:
@@ -99,7 +99,7 @@ def _compare(before, current, clinic, service, therapists, therapist_count, days
             f"{therapist_count} therapists x {days} days, {label}: {slots} slots; "
             f"before {before_ms:.1f} ms ({before_ms * 1000 / max(slots, 1):.1f} us/slot, {queries['before']} queries), "
             f"now {now_ms:.1f} ms ({now_ms * 1000 / max(slots, 1):.1f} us/slot, {queries['now']} queries): "
-            f"{before_ms / now_ms:.1f}x faster (median of {runs}; load {_load()})"
+            f"{before_ms / now_ms:.1f}x faster (median of {runs}; load {load_average()})"
         )
 
 
@@ -133,10 +133,6 @@ def _book(therapists, service, *, days: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE bookings_appointment")
     print(f"{len(objects)} existing appointments")
-
-
-def _load() -> str:
-    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 if __name__ == "__main__":

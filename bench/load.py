@@ -48,12 +48,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import cpu_seconds, load_average  # noqa: E402
+
 THERAPISTS = 10
 RACERS = 200
 WARM_UP_SECONDS = 2.0
 # Sessions made here must verify in gunicorn: the same key on both sides.
 SECRET_KEY = "bench-load-only-secret-key"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -70,7 +71,7 @@ def main() -> None:
     redis.Redis.from_url(args.redis_url).flushdb()
     clinic = _seed(args)
     print(
-        f"{os.cpu_count()} cores ({_cpu_model()}), load average {_load_average()}; database "
+        f"{os.cpu_count()} cores ({_cpu_model()}), load average {load_average()}; database "
         f"{urlparse(args.database_url).path.lstrip('/')}, Redis {args.redis_url}; "
         f"{args.clients} clients at once, {args.seconds:g} s each"
     )
@@ -333,7 +334,7 @@ class Server:
             )
 
     def cpu(self) -> dict[int, float]:
-        return _cpu_seconds([self.process.pid, *_children(self.process.pid)])
+        return cpu_seconds([self.process.pid, *_children(self.process.pid)])
 
     def stop(self) -> None:
         self.process.terminate()
@@ -401,7 +402,7 @@ async def _measure(
     # Not counted: each worker's first requests import and connect.
     warm_until = time.perf_counter() + WARM_UP_SECONDS
     await asyncio.gather(*(client(warm_until, record=False) for _ in range(clients)))
-    load_before, cpu = _load_average(), time.process_time()
+    load_before, cpu = load_average(), time.process_time()
     gunicorn, postgres = server.cpu(), _postgres_cpu(clinic.database)
     started = time.perf_counter()
     await asyncio.gather(*(client(started + seconds, record=True) for _ in range(clients)))
@@ -417,7 +418,7 @@ async def _measure(
         gunicorn_cpu=_cpu_since(gunicorn, server.cpu()),
         postgres_cpu=_cpu_since(postgres, _postgres_cpu(clinic.database)),
         load_before=load_before,
-        load_after=_load_average(),
+        load_after=load_average(),
     )
 
 
@@ -485,7 +486,7 @@ async def _race(
 
     tasks = [asyncio.create_task(racer(i)) for i in range(len(racers))]
     await asyncio.sleep(0.5)  # every task is waiting on the signal
-    cpu, load_before = time.process_time(), _load_average()
+    cpu, load_before = time.process_time(), load_average()
     started = time.perf_counter()
     go.set()
     answers = await asyncio.gather(*tasks)
@@ -500,7 +501,7 @@ async def _race(
         f"losers {dict(sorted((s, c) for s, c in statuses.items() if s != 201))} "
         f"({with_alternatives} with alternatives); all answered in {elapsed:.2f} s "
         f"(losers' p50 {statistics.median(losing_times) * 1000:.0f} ms); appointments in the database: {rows}; "
-        f"load generator CPU {time.process_time() - cpu:.2f} s; load average {load_before} -> {_load_average()}"
+        f"load generator CPU {time.process_time() - cpu:.2f} s; load average {load_before} -> {load_average()}"
     )
 
 
@@ -591,10 +592,6 @@ def _overlapping_pairs() -> int:
 # --- the machine ---------------------------------------------------------------------------------
 
 
-def _load_average() -> str:
-    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
-
-
 def _cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -614,18 +611,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User and system CPU seconds of each of these processes so far (/proc/<pid>/stat)."""
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-    return seconds
-
-
 def _cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
     """CPU seconds spent between two samples; a process started since counts from nothing."""
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
@@ -641,7 +626,7 @@ def _postgres_cpu(database: str) -> dict[int, float]:
             continue
         if title.startswith("postgres:") and f" {database} " in title:
             pids.append(int(path.parent.name))
-    return _cpu_seconds(pids)
+    return cpu_seconds(pids)
 
 
 def _reminders(args: argparse.Namespace) -> None:

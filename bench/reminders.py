@@ -26,6 +26,10 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import cpu_seconds, ensure_database, load_average  # noqa: E402
+
 MESSAGES = 10_000
 THERAPISTS = 10
 CLIENTS = 200
@@ -36,13 +40,10 @@ TIMEOUT = 600
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
     os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
     os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    from bench.common import ensure_database
-
     ensure_database(os.environ["DATABASE_URL"])
     import django
 
@@ -69,17 +70,13 @@ def main() -> None:
                 f"{workers} worker{'s' if workers > 1 else ''}: {elapsed:.1f} s, "
                 f"{MESSAGES / elapsed:,.0f} messages/s, rows sent: {sent_rows:,}, "
                 f"emails written: {emails:,} ({different:,} different) in {files:,} files; "
-                f"load average before {_load(before)}, after {_load(after)} ({os.cpu_count()} cores)"
+                f"load average before {load_average(before)}, after {load_average(after)} ({os.cpu_count()} cores)"
                 + (f"; the workers' CPU: {1000 * cpu / MESSAGES:.2f} ms a message" if cpu is not None else "")
             )
             if not emails == different == sent_rows == MESSAGES:
                 raise SystemExit("Each row must be sent exactly once: the counts above differ.")
     finally:
         _outbox_clear()
-
-
-def _load(average: tuple[float, float, float]) -> str:
-    return " ".join(f"{figure:.2f}" for figure in average)
 
 
 def _emails_written(mail_dir: str) -> tuple[int, int, int]:
@@ -134,15 +131,10 @@ def _run(workers: int, mail_dir: str) -> tuple[float, float | None, int]:
 
 
 def _cpu_seconds(processes: list[subprocess.Popen]) -> float | None:
-    """The CPU time the workers have used (Linux's /proc; None elsewhere): unlike the wall time,
-    it hardly depends on what else the machine is running."""
-    try:
-        fields = [
-            Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split() for process in processes
-        ]
-    except OSError:
-        return None
-    return sum(int(f[11]) + int(f[12]) for f in fields) / os.sysconf("SC_CLK_TCK")
+    """The CPU time the workers have used (None if one has gone, or without /proc): unlike the
+    wall time, it hardly depends on what else the machine is running."""
+    seconds = cpu_seconds([process.pid for process in processes])
+    return sum(seconds.values()) if len(seconds) == len(processes) else None
 
 
 def _start_worker(number: int, mail_dir: str) -> subprocess.Popen:

@@ -33,7 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.common import ensure_database  # noqa: E402
+from bench.common import ensure_database, load_average  # noqa: E402
 
 SESSIONS = 12
 THERAPISTS = 6
@@ -58,7 +58,7 @@ def main() -> None:
     )
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} cores")
-    print(f"load average before: {_load()}")
+    print(f"load average before: {load_average()}")
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         ClinicFactory(booking_horizon_days=120)
         service = ServiceFactory(duration_minutes=60, buffer_after_minutes=15)
@@ -101,7 +101,7 @@ def main() -> None:
         ):
             _time(label, call, sessions)
         transaction.set_rollback(True)
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
 
 
 def _time(label: str, call, sessions: int) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +118,7 @@ def _time(label: str, call, sessions: int) -> None:  # type: ignore[no-untyped-d
             queries = len(captured)
     print(
         f"{label}: median {statistics.median(timings):.1f} ms, best {min(timings):.1f} ms "
-        f"(of {RUNS}), {queries} queries, {queries / sessions:.1f} per session; load {_load()}"
+        f"(of {RUNS}), {queries} queries, {queries / sessions:.1f} per session; load {load_average()}"
     )
 
 
@@ -149,10 +149,6 @@ def _book(therapists, service) -> None:  # type: ignore[no-untyped-def]
             day += timedelta(days=1)
     Appointment.objects.bulk_create(rows)
     print(f"{len(rows)} appointments over 13 weeks for {len(therapists)} therapists")
-
-
-def _load() -> str:
-    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 if __name__ == "__main__":
