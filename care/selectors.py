@@ -98,6 +98,22 @@ def plans_progress(
     return [(plan, _progress(plan, by_plan[plan.pk], now)) for plan in plans]
 
 
+def plans_completed_ends(plans: Iterable[TreatmentPlan]) -> dict[int, list[datetime]]:
+    """{plan pk: when each completed session of the plan ended, in session order}, for every
+    plan given (an empty list when none is completed yet), in one query."""
+    plans = list(plans)
+    ends: dict[int, list[datetime]] = {plan.pk: [] for plan in plans}
+    completed = (
+        Appointment.objects.filter(series_member__series__plan__in=plans, status=Appointment.Status.COMPLETED)
+        .annotate(plan_id=F("series_member__series__plan_id"))
+        .order_by("start", "pk")
+        .values_list("plan_id", "end")
+    )
+    for plan_id, end in completed:
+        ends[plan_id].append(end)
+    return ends
+
+
 def _progress(plan: TreatmentPlan, appointments: list[Appointment], now: datetime) -> PlanProgress:
     done = [a for a in appointments if a.status == Appointment.Status.COMPLETED]
     ahead = [a for a in appointments if a.status == Appointment.Status.BOOKED and a.start > now]

@@ -5,6 +5,7 @@ and reading their own scores, and staff reading a client's scores under the priv
 must be a JSON whole number: pydantic would otherwise turn "3" or 3.0 into 3.
 """
 
+from datetime import tzinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError as ServiceValidationError
@@ -27,7 +28,7 @@ from privacy.services import ClinicalRead, access_records_write
 
 from .definitions import Measure, measure_get, measures
 from .limits import QUESTIONNAIRES_PER_CLIENT
-from .selectors import MeasureHistory, OutcomeChange, client_outcomes, measure_histories, verdict_text
+from .selectors import MeasureHistory, OutcomeChange, measure_histories, verdict_text
 from .services import questionnaire_occasion, questionnaires_record
 
 router = Router(tags=["outcomes"])
@@ -157,8 +158,9 @@ def response_create(request: HttpRequest, payload: ResponseIn) -> Status[object]
                 for message in texts
             ]
         ) from error
+    tz = clinic_get().tz
     for history in measure_histories(client):
-        for out in _responses_out(history):
+        for out in _responses_out(history, tz):
             if out.id == stored.pk:
                 return Status(201, out)
     raise AssertionError("a stored response has a score")  # questionnaires_record refuses otherwise
@@ -196,15 +198,16 @@ def client_outcomes_get(request: HttpRequest, client_id: int) -> OutcomesOut:
 
 
 def _outcomes_out(client: User) -> OutcomesOut:
-    responses = [out for history in measure_histories(client) for out in _responses_out(history)]
+    histories = measure_histories(client)
+    tz = clinic_get().tz
+    responses = [out for history in histories for out in _responses_out(history, tz)]
     return OutcomesOut(
-        outcomes=[_change_out(change) for change in client_outcomes(client)],
+        outcomes=[_change_out(history.outcome()) for history in histories],
         responses=sorted(responses, key=lambda out: (out.taken_at, out.id)),
     )
 
 
-def _responses_out(history: MeasureHistory) -> list[ResponseOut]:
-    tz = clinic_get().tz
+def _responses_out(history: MeasureHistory, tz: tzinfo) -> list[ResponseOut]:
     return [
         ResponseOut(
             id=point.response.pk,

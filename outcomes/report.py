@@ -20,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from bookings.availability import local_day_bounds
 from bookings.models import Appointment, Clinic
 from care.models import TreatmentPlan
+from care.selectors import plans_completed_ends
 
 from .definitions import measures
 from .selectors import OutcomeChange, plans_outcomes
@@ -87,14 +88,7 @@ def plans_finished(*, start: datetime, end: datetime) -> list[tuple[TreatmentPla
             | Q(pk__in=completed_in_period)
         ).select_related("therapist__user", "service")
     )
-    ends: dict[int, list[datetime]] = defaultdict(list)
-    for plan_id, session_end in (
-        Appointment.objects.filter(series_member__series__plan__in=plans, status=Appointment.Status.COMPLETED)
-        .annotate(plan_id=F("series_member__series__plan_id"))
-        .order_by("start", "pk")
-        .values_list("plan_id", "end")
-    ):
-        ends[plan_id].append(session_end)
+    ends = plans_completed_ends(plans)
     finished = []
     for plan in plans:
         at = _finished_at(plan, ends[plan.pk])

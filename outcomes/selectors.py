@@ -86,6 +86,23 @@ class MeasureHistory:
             "scores": [float(p.response.score) for p in self.points if p.response.score is not None],
         }
 
+    def outcome(self) -> OutcomeChange:
+        """The first and the latest score, and the change between (the latest point's)."""
+        first, latest = self.points[0], self.points[-1]
+        assert first.response.score is not None
+        has_later = len(self.points) > 1
+        return OutcomeChange(
+            measure_key=self.measure.key,
+            measure_name=self.measure.name,
+            first_score=first.response.score,
+            latest_score=latest.response.score if has_later else None,
+            change=latest.change,
+            meaningful=latest.meaningful,
+            threshold_text=self.measure.threshold_text,
+            first_at=first.response.taken_at,
+            latest_at=latest.response.taken_at if has_later else None,
+        )
+
 
 def verdict_text(change: Decimal | None, meaningful: bool | None) -> str:
     if change is None:
@@ -97,7 +114,7 @@ def verdict_text(change: Decimal | None, meaningful: bool | None) -> str:
 
 def client_outcomes(client: User) -> list[OutcomeChange]:
     """Each measure the client has answered: their first and latest score overall."""
-    return _changes(_scored(OutcomeResponse.objects.filter(client=client)))
+    return [history.outcome() for history in measure_histories(client)]
 
 
 def plan_outcomes(plan: TreatmentPlan) -> list[OutcomeChange]:
@@ -120,36 +137,20 @@ def plans_outcomes(plans: Iterable[TreatmentPlan]) -> dict[int, list[OutcomeChan
             taken_at__gte=plan.written_at - timedelta(days=days),
         )
     rows = _scored(OutcomeResponse.objects.filter(condition))
-    by_plan: dict[int, list[OutcomeResponse]] = defaultdict(list)
+    outcomes: dict[int, list[OutcomeChange]] = {}
     for plan in plans:
         baseline: dict[str, OutcomeResponse] = {}
         for row in rows:
             if row.plan_id is None and row.client_id == plan.client_id and _is_baseline(row, plan, days):
                 baseline[row.measure] = row  # the latest wins: rows are oldest first
         tied = [row for row in rows if row.plan_id == plan.pk]
-        by_plan[plan.pk] = sorted([*baseline.values(), *tied], key=lambda r: (r.taken_at, r.pk))
-    return {plan.pk: _changes(by_plan[plan.pk]) for plan in plans}
+        outcomes[plan.pk] = [history.outcome() for history in _histories([*baseline.values(), *tied])]
+    return outcomes
 
 
 def measure_histories(client: User) -> list[MeasureHistory]:
     """Every scored response of the client, by measure in page order, each with its change."""
-    by_measure: dict[str, list[OutcomeResponse]] = defaultdict(list)
-    for row in _scored(OutcomeResponse.objects.filter(client=client).select_related("plan")):
-        by_measure[row.measure].append(row)
-    histories = []
-    for key, measure in measures().items():
-        rows = by_measure.get(key)
-        if not rows:
-            continue
-        first = rows[0].score
-        assert first is not None
-        points = [HistoryPoint(response=rows[0], change=None, meaningful=None)]
-        for row in rows[1:]:
-            assert row.score is not None
-            change = change_between(measure, first, row.score)
-            points.append(HistoryPoint(response=row, change=change.points, meaningful=change.meaningful))
-        histories.append(MeasureHistory(measure=measure, points=points))
-    return histories
+    return _histories(_scored(OutcomeResponse.objects.filter(client=client).select_related("plan")))
 
 
 def _scored(responses: Iterable[OutcomeResponse]) -> list[OutcomeResponse]:
@@ -160,34 +161,22 @@ def _is_baseline(row: OutcomeResponse, plan: TreatmentPlan, days: int) -> bool:
     return plan.written_at - timedelta(days=days) <= row.taken_at <= plan.written_at
 
 
-def _changes(rows: list[OutcomeResponse]) -> list[OutcomeChange]:
+def _histories(rows: list[OutcomeResponse]) -> list[MeasureHistory]:
+    """The scored `rows` by measure in page order, oldest first, each with its change since the first."""
     by_measure: dict[str, list[OutcomeResponse]] = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r.taken_at, r.pk)):
         by_measure[row.measure].append(row)
-    changes = []
+    histories = []
     for key, measure in measures().items():
         answered = by_measure.get(key)
         if not answered:
             continue
-        first, latest = answered[0], answered[-1]
-        assert first.score is not None and latest.score is not None
-        if len(answered) == 1:
-            change, meaningful, latest_score, latest_at = None, None, None, None
-        else:
-            judged = change_between(measure, first.score, latest.score)
-            change, meaningful = judged.points, judged.meaningful
-            latest_score, latest_at = latest.score, latest.taken_at
-        changes.append(
-            OutcomeChange(
-                measure_key=key,
-                measure_name=measure.name,
-                first_score=first.score,
-                latest_score=latest_score,
-                change=change,
-                meaningful=meaningful,
-                threshold_text=measure.threshold_text,
-                first_at=first.taken_at,
-                latest_at=latest_at,
-            )
-        )
-    return changes
+        first = answered[0].score
+        assert first is not None
+        points = [HistoryPoint(response=answered[0], change=None, meaningful=None)]
+        for row in answered[1:]:
+            assert row.score is not None
+            change = change_between(measure, first, row.score)
+            points.append(HistoryPoint(response=row, change=change.points, meaningful=change.meaningful))
+        histories.append(MeasureHistory(measure=measure, points=points))
+    return histories

@@ -7,16 +7,17 @@ through `questionnaires_record`, so answers are checked and scored by the same e
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.models import Appointment
 from care.models import TreatmentPlan
+from care.selectors import plans_completed_ends
 from notifications.models import Message
 from notifications.outbox import link_message
 
@@ -49,7 +50,7 @@ def questionnaires_record(
     now = now or timezone.now()
     if not answered:
         raise ValidationError({"__all__": ["Please answer at least one questionnaire."]})
-    scored: list[tuple[Measure, dict[str, object]]] = []
+    scored: list[tuple[Measure, dict[str, object], Decimal]] = []
     errors: dict[str, list[str]] = {}
     for key, answers in answered.items():
         measure = measure_get(key)
@@ -62,10 +63,11 @@ def questionnaires_record(
         if problems:
             continue
         cleaned = _tidied(measure, answers)  # type: ignore[arg-type]
-        if score(measure, cleaned) is None:
+        value = score(measure, cleaned)
+        if value is None:
             errors[key] = [too_few_answered(measure)]
             continue
-        scored.append((measure, cleaned))
+        scored.append((measure, cleaned, value))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -80,13 +82,13 @@ def questionnaires_record(
                 client=client,
                 measure=measure.key,
                 answers=answers,
-                score=score(measure, answers),
+                score=value,
                 taken_at=now,
                 occasion=occasion,
                 plan=plan,
                 invite=invite,
             )
-            for measure, answers in scored
+            for measure, answers, value in scored
         ]
 
 
@@ -170,15 +172,7 @@ def reassessments_queue(*, now: datetime | None = None) -> int:
         series_member__series__plan__client__is_active=True,
     ).values("series_member__series__plan_id")
     plans = list(TreatmentPlan.objects.filter(pk__in=recent).select_related("client"))
-    sessions: dict[int, list[datetime]] = {plan.pk: [] for plan in plans}
-    completed = (
-        Appointment.objects.filter(series_member__series__plan__in=plans, status=Appointment.Status.COMPLETED)
-        .annotate(plan_id=F("series_member__series__plan_id"))
-        .order_by("start", "pk")
-        .values_list("plan_id", "end")
-    )
-    for plan_id, end in completed:
-        sessions[plan_id].append(end)
+    sessions = plans_completed_ends(plans)
     sent = set(ReassessmentInvite.objects.filter(plan__in=plans).values_list("plan_id", "after_sessions"))
     queued = 0
     for plan in plans:

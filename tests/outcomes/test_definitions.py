@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from outcomes.definitions import measure_from_file, measures, measures_reload
 from outcomes.models import OutcomeResponse
 from outcomes.scoring import change_between, score
-from outcomes.services import questionnaires_record
+from outcomes.services import questionnaires_record, scores_recompute
 from tests.factories import UserFactory
 
 FIVE_ITEM_MEAN = {
@@ -85,3 +85,18 @@ def test_a_definition_that_does_not_fit_stops_the_app_rather_than_score_with_it(
 
     with pytest.raises(ImproperlyConfigured, match=message):
         measure_from_file(path)
+
+
+def test_scores_are_computed_again_from_the_stored_answers(measures_dir, db):
+    write(measures_dir, FIVE_ITEM_MEAN)
+    measures_reload()
+    [stored] = questionnaires_record(
+        client=UserFactory(),
+        answered={"sleep": {"night_1": 4, "night_2": 4, "night_3": 5}},
+        occasion="intake",
+    )
+    OutcomeResponse.objects.filter(pk=stored.pk).update(score=Decimal("1.0"))  # as a wrong definition left it
+
+    assert scores_recompute(measure_key="sleep") == 1
+    assert OutcomeResponse.objects.get(pk=stored.pk).score == Decimal("4.3")
+    assert scores_recompute() == 0

@@ -21,7 +21,7 @@ from bookings.selectors import clinic_get
 from bookings.services import appointment_record_attendance
 from clinic.redirects import safe_next
 from intake.selectors import intake_latest
-from outcomes.selectors import measure_histories
+from outcomes.selectors import MeasureHistory, measure_histories
 from privacy.access import (
     agenda_therapists,
     appointments_visible_to,
@@ -175,14 +175,13 @@ def client(request: HttpRequest, client_id: int) -> HttpResponse:
         "appointments": [(each, each.pk in visible_ids) for each in appointments],
         "now": timezone.now(),
     }
+    outcomes: list[MeasureHistory] = []
     if clinical:
         notes = selectors.client_session_notes(found)
         context |= {"notes": notes, "pain_series": selectors.pain_series(notes, clinic)}
         outcomes = measure_histories(found)
         context |= {"outcomes": outcomes, "outcome_charts": [each.chart(clinic.tz) for each in outcomes]}
-        if outcomes:
-            clinical_read(request, clients=[found], what=[AccessRecord.What.OUTCOMES])
-    _clinical_read(request, found, clinical)
+    _clinical_read(request, found, clinical, shows_outcomes=bool(outcomes))
     return render(request, "workspace/client.html", context)
 
 
@@ -222,9 +221,15 @@ def _appointment_context(
 
 
 def _clinical_read(
-    request: HttpRequest, client: User, clinical: bool, found: Appointment | None = None
+    request: HttpRequest,
+    client: User,
+    clinical: bool,
+    found: Appointment | None = None,
+    *,
+    shows_outcomes: bool = False,
 ) -> None:
-    what = (
+    what = [AccessRecord.What.OUTCOMES] if shows_outcomes else []
+    what += (
         [AccessRecord.What.INTAKE, AccessRecord.What.SESSION_NOTES]
         if clinical
         else [AccessRecord.What.INTAKE_OUTCOME]
