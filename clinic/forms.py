@@ -4,7 +4,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from .validation import storable_text
+from .validation import date_near_today, storable_text
+
+
+def date_field(label: str | None = None, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A day from the browser's date picker, refused if far from today (date_near_today)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[date_near_today],
+        error_messages={"invalid": "Enter a date such as 2026-12-07."},
+    )
 
 
 class ServiceErrorsMixin:

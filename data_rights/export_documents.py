@@ -5,17 +5,14 @@ A receipt's PDF is drawn from its snapshot on each download, so the snapshot is 
 goes in as it is, and the PDF stays a download from "My documents".
 """
 
-import logging
-from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from accounts.models import User
 from documents.models import Letter, Receipt, Referral
+from documents.selectors import referral_scan_bytes
 
 from .export_format import attached_file, iso_day, local_time, money, who
-
-logger = logging.getLogger(__name__)
 
 SCAN_UNREADABLE = "The clinic has this scan on record but could not read its file: ask the clinic for a copy."
 
@@ -53,16 +50,11 @@ def _referral(referral: Referral, *, client: User, tz: ZoneInfo) -> dict[str, An
 def _scan(referral: Referral) -> dict[str, Any] | None:
     if not referral.scan:
         return None
-    # The name the download page gives it (documents.views.downloads.referral_scan).
-    file_name = f"referral-{referral.pk}{PurePath(referral.scan.name or '').suffix}"
-    try:
-        with referral.scan.open("rb") as scan:
-            body = scan.read()
-    except FileNotFoundError:
-        # PRIVATE_MEDIA_ROOT moved or lost: say which row, never the client; the rest still exports.
-        logger.error("The scan of referral %s is missing from the private storage.", referral.pk)
-        return {"file_name": file_name, "content_type": referral.scan_content_type, "note": SCAN_UNREADABLE}
-    return attached_file(body, file_name=file_name, content_type=referral.scan_content_type)
+    body = referral_scan_bytes(referral)
+    file_name, content_type = referral.scan_file_name, referral.scan_content_type
+    if body is None:  # its file is lost (logged): the rest still exports
+        return {"file_name": file_name, "content_type": content_type, "note": SCAN_UNREADABLE}
+    return attached_file(body, file_name=file_name, content_type=content_type)
 
 
 def _letter(letter: Letter, *, tz: ZoneInfo) -> dict[str, Any]:

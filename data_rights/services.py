@@ -38,8 +38,9 @@ from bookings.models import Appointment
 from bookings.selectors import clinic_get
 from bookings.services import appointments_cancel_for_erasure
 from care.models import TreatmentPlan
-from care.selectors import plan_progress
+from care.services import plans_close_active
 from documents.models import Letter, Receipt, Referral
+from documents.receipts import CLIENT_LABEL
 from documents.storage import private_storage
 from intake.models import Clearance, Intake
 from notifications.services import messages_withdraw
@@ -159,11 +160,7 @@ def _health_text_remove(*, client_id: int, erasure: Erasure, now: datetime) -> N
 def _plans_close(*, client: User, now: datetime) -> None:
     """End the active plan as care.services.plan_end would (completed if all its sessions were
     done): with their sessions cancelled it would stay on the therapist's follow-up list."""
-    for plan in TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE):
-        finished = plan_progress(plan, now=now).is_finished
-        plan.status = TreatmentPlan.Status.COMPLETED if finished else TreatmentPlan.Status.ENDED
-        plan.ended_at = now
-        plan.save(update_fields=["status", "ended_at"])
+    plans_close_active(client=client, now=now)
     TreatmentPlan.objects.filter(client=client).update(goals=[])  # in the client's own words
 
 
@@ -187,7 +184,7 @@ def _receipts_anonymise(*, client: User) -> None:
         rows = receipt.content.get("rows", [])
         receipt.content = {
             **receipt.content,
-            "rows": [[label, str(client) if label == "Client" else value] for label, value in rows],
+            "rows": [[label, str(client) if label == CLIENT_LABEL else value] for label, value in rows],
         }
     Receipt.objects.bulk_update(receipts, ["content"])
 

@@ -103,7 +103,8 @@ def documents_list(request: HttpRequest, query: Query[ClientQuery]) -> Documents
     client = _client_for(request, query.client)
     mine = is_the_client(request.user, client)
     letters = list(letters_of(client)) if mine or sees_clinical_documents(request.user, client) else []
-    receipts = list(receipts_of(client)) if mine or sees_receipts(request.user, client) else []
+    # _client_for answered sees_receipts: the caller, or a client whose page the caller may open.
+    receipts = list(receipts_of(client))
     if letters and not mine:
         _keep_read(request, client, AccessRecord.What.LETTER)
     return DocumentsOut(
@@ -157,10 +158,7 @@ def referrals_list(request: HttpRequest, query: Query[ClientQuery]) -> list[Refe
     """For staff who may read the client's clinical record (their therapists, admins), the
     referrals of `?client=`, newest first; a client gets their own."""
     client = _client_for(request, query.client)
-    if not is_the_client(request.user, client):
-        if not sees_clinical_documents(request.user, client):
-            raise Http404
-        _keep_read(request, client, AccessRecord.What.REFERRAL)
+    _clinical_read_or_404(request, client, AccessRecord.What.REFERRAL)
     return [
         ReferralOut(
             id=referral.pk,

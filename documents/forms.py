@@ -8,26 +8,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from clinic.forms import ServiceErrorsMixin, StorableTextMixin
-from clinic.validation import date_near_today
+from clinic.forms import ServiceErrorsMixin, StorableTextMixin, date_field
 
 from .models import Receipt
 from .receipts import MAX_AMOUNT
 from .services import SUMMARY_MAX, Prescription
 
 SCAN_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[date_near_today],
-        error_messages={"invalid": "Enter a date such as 2026-12-07."},
-    )
 
 
 def _amount_field(label: str = "Amount paid (£)") -> forms.DecimalField:
@@ -43,7 +30,7 @@ def _method_field() -> forms.ChoiceField:
 class ReferralForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
     doctor_name = forms.CharField(label="Doctor", max_length=120, help_text="For example Dr A. Lee.")
     practice = forms.CharField(label="Practice or hospital", max_length=200, required=False)
-    written_on = _date_field("Date written")
+    written_on = date_field("Date written")
     sessions = forms.IntegerField(label="Sessions prescribed", min_value=1, max_value=100)
     period_weeks = forms.IntegerField(
         label="Over how many weeks",
@@ -52,7 +39,7 @@ class ReferralForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
         required=False,
         help_text="Or leave empty and give the date it runs until.",
     )
-    valid_until = _date_field("Or until", required=False)
+    valid_until = date_field("Or until", required=False)
     notes = forms.CharField(
         label="What it says",
         required=False,

@@ -1,18 +1,15 @@
 """What a progress letter says: the plan, the sessions attended, the outcome scores at the start
 and now (outcomes.selectors.plan_outcomes), the therapist's summary, in words for a doctor."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from django.utils import dateformat
-
-from accounts.models import User
 from bookings.models import Clinic
 from care.models import TreatmentPlan
 from care.selectors import plan_progress, plan_sessions_completed
 from outcomes.selectors import OutcomeChange, plan_outcomes
 
-from .pdf import LetterContent, OutcomeRow
+from .pdf import LetterContent, OutcomeRow, day_text
 from .selectors import referral_in_force
 
 
@@ -26,19 +23,19 @@ def letter_content(
     therapist = plan.therapist
     attendance = [
         ("Sessions attended", f"{progress.sessions_done} of {progress.sessions_planned} planned"),
-        ("Dates attended", ", ".join(_day(a.start.astimezone(tz)) for a in attended) or "none yet"),
+        ("Dates attended", ", ".join(day_text(a.start.astimezone(tz)) for a in attended) or "none yet"),
         ("Booked ahead", str(progress.sessions_booked_ahead)),
     ]
     if progress.next_session is not None:
-        attendance.append(("Next session", _day(progress.next_session.start.astimezone(tz))))
+        attendance.append(("Next session", day_text(progress.next_session.start.astimezone(tz))))
     return LetterContent(
         clinic_lines=[clinic.name, *clinic.address.splitlines(), clinic.phone, clinic.email],
-        date_text=_day(now.astimezone(tz)),
+        date_text=day_text(now.astimezone(tz)),
         addressed_to=addressed_to,
-        client_name=_name(plan.client),
+        client_name=str(plan.client),
         referral_text=(
-            f"Thank you for your referral of {_day_of(referral.written_on)}, which prescribed "
-            f"{referral.sessions} session{'s' if referral.sessions != 1 else ''} {referral.period_text}."
+            f"Thank you for your referral of {day_text(referral.written_on)}, which prescribed "
+            f"{referral.sessions_text}."
             if referral
             else ""
         ),
@@ -46,7 +43,7 @@ def letter_content(
             ("Treatment", f"{plan.service.name} ({plan.service.duration_minutes} minutes)"),
             ("Sessions planned", str(plan.sessions_planned)),
             ("Frequency", TreatmentPlan.Frequency(plan.frequency).label),
-            ("Plan started", _day(plan.written_at.astimezone(tz))),
+            ("Plan started", day_text(plan.written_at.astimezone(tz))),
             ("Status", TreatmentPlan.Status(plan.status).label),
         ],
         goals=[str(goal) for goal in plan.goals if str(goal).strip()],
@@ -60,7 +57,7 @@ def letter_content(
 
 def _outcome_row(change: OutcomeChange, clinic: Clinic) -> OutcomeRow:
     tz = clinic.tz
-    first = f"{_score(change.first_score)} ({_day(change.first_at.astimezone(tz))})"
+    first = f"{_score(change.first_score)} ({day_text(change.first_at.astimezone(tz))})"
     if change.latest_score is None or change.latest_at is None:
         return OutcomeRow(
             measure=change.measure_name,
@@ -75,7 +72,7 @@ def _outcome_row(change: OutcomeChange, clinic: Clinic) -> OutcomeRow:
     return OutcomeRow(
         measure=change.measure_name,
         first=first,
-        latest=f"{_score(change.latest_score)} ({_day(change.latest_at.astimezone(tz))})",
+        latest=f"{_score(change.latest_score)} ({day_text(change.latest_at.astimezone(tz))})",
         change=_change_text(change.change),
         meaningful=f"{verdict} (threshold: {change.threshold_text})" if change.threshold_text else verdict,
     )
@@ -92,15 +89,3 @@ def _change_text(change: Decimal | None) -> str:
 def _score(score: Decimal) -> str:
     # 18.00 prints as 18, 6.50 as 6.5.
     return f"{score.normalize():f}"
-
-
-def _day(local: datetime) -> str:
-    return dateformat.format(local, "j F Y")
-
-
-def _day_of(day: date) -> str:
-    return dateformat.format(day, "j F Y")
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or user.email

@@ -6,6 +6,7 @@ receipt keeps a snapshot of what it says, rendered the same way on every downloa
 """
 
 from datetime import date, timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,8 +72,18 @@ class Referral(models.Model):
         return f"over {self.period_weeks} week{'s' if self.period_weeks != 1 else ''}"
 
     @property
+    def sessions_text(self) -> str:
+        """What the doctor prescribed: "6 sessions over 6 weeks"."""
+        return f"{self.sessions} session{'s' if self.sessions != 1 else ''} {self.period_text}"
+
+    @property
     def doctor_text(self) -> str:
         return f"{self.doctor_name}, {self.practice}" if self.practice else self.doctor_name
+
+    @property
+    def scan_file_name(self) -> str:
+        """The name the scan is downloaded and exported as: the stored name is random."""
+        return f"referral-{self.pk}{PurePath(self.scan.name or '').suffix}"
 
 
 class Letter(models.Model):
@@ -98,6 +109,10 @@ class Letter(models.Model):
     @property
     def file_name(self) -> str:
         return f"progress-letter-{self.pk}-{self.issued_at:%Y-%m-%d}.pdf"
+
+
+def receipt_display_number(number: int) -> str:
+    return f"R-{number:06d}"
 
 
 class Receipt(models.Model):
@@ -160,7 +175,7 @@ class Receipt(models.Model):
 
     @property
     def display_number(self) -> str:
-        return f"R-{self.number:06d}"
+        return receipt_display_number(self.number)
 
     @property
     def is_void(self) -> bool:

@@ -12,9 +12,10 @@ again gives the same bytes.
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib.resources import files
 
+from django.utils import dateformat
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -27,6 +28,11 @@ LABEL_WIDTH = 58  # mm: the left column of a receipt's or letter's label/value r
 # fpdf2 logs each glyph a font lacks; that line would quote the client's text into the logs.
 logging.getLogger("fpdf").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # the subsetter reports each table it prunes
+
+
+def day_text(day: date) -> str:
+    """A day as the letters and receipts print it: "7 December 2026" (a datetime: in its own zone)."""
+    return dateformat.format(day, "j F Y")
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,14 @@ from care.packages import package_paying_for
 from notifications.models import Message
 from notifications.outbox import link_message
 
-from .models import Receipt, ReceiptCounter, Referral
+from .models import Receipt, ReceiptCounter, Referral, receipt_display_number
+from .pdf import day_text
 from .selectors import referral_in_force
 
 MAX_AMOUNT = Decimal("99999.99")
 PAYABLE = (Appointment.Status.BOOKED, Appointment.Status.COMPLETED)
+# The row naming the client: an erasure renames them there (data_rights.services).
+CLIENT_LABEL = "Client"
 
 
 def session_payment_record(
@@ -129,9 +132,9 @@ def receipt_content(
     amount, the referral), as it is when issued."""
     tz = clinic.tz
     rows: list[tuple[str, str]] = [
-        ("Receipt number", _display(number)),
-        ("Date issued", _day(issued_at.astimezone(tz))),
-        ("Client", _name(client)),
+        ("Receipt number", receipt_display_number(number)),
+        ("Date issued", day_text(issued_at.astimezone(tz))),
+        (CLIENT_LABEL, str(client)),
     ]
     if appointment is not None:
         start = appointment.start.astimezone(tz)
@@ -139,14 +142,14 @@ def receipt_content(
         rows += [
             ("Therapist", therapist.name),
             ("Registration number", therapist.registration_number or "not recorded"),
-            ("Date of session", f"{_day(start)}, {dateformat.format(start, 'H:i')}"),
+            ("Date of session", f"{day_text(start)}, {dateformat.format(start, 'H:i')}"),
             ("Service", appointment.service.name),
             ("Duration", f"{appointment.service.duration_minutes} minutes"),
         ]
     elif purchase is not None:
         service = purchase.package.service
         rows += [
-            ("Date of sale", _day(purchase.sold_at.astimezone(tz))),
+            ("Date of sale", day_text(purchase.sold_at.astimezone(tz))),
             ("Package", f"{purchase.package.name}: {purchase.sessions} sessions"),
             ("Service", service.name),
             ("Duration", f"{service.duration_minutes} minutes per session"),
@@ -158,7 +161,7 @@ def receipt_content(
         ("Referral", _referral_text(referral) if referral else "none on record"),
     ]
     return {
-        "number": _display(number),
+        "number": receipt_display_number(number),
         "clinic_name": clinic.name,
         "clinic_address": clinic.address,
         "clinic_contact": " · ".join(part for part in (clinic.phone, clinic.email) if part),
@@ -245,17 +248,4 @@ def _check_payment(*, amount: Decimal, method: str) -> None:
 
 def _referral_text(referral: Referral) -> str:
     written = f"{referral.written_on.day} {referral.written_on:%B %Y}"
-    sessions = f"{referral.sessions} session{'s' if referral.sessions != 1 else ''}"
-    return f"{referral.doctor_text}, written {written} ({sessions} {referral.period_text})"
-
-
-def _display(number: int) -> str:
-    return f"R-{number:06d}"
-
-
-def _day(local: datetime) -> str:
-    return dateformat.format(local, "j F Y")
-
-
-def _name(user: User) -> str:
-    return user.get_full_name() or user.email
+    return f"{referral.doctor_text}, written {written} ({referral.sessions_text})"

@@ -1,5 +1,6 @@
 """Reads of the documents app: what a client may download, the referral in force on a day."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,8 @@ from bookings.models import Appointment
 from care.packages import package_remaining
 
 from .models import Letter, Receipt, Referral
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,17 @@ def letter_issued(letter_id: int) -> Letter:
 
 def receipts_of(client: User) -> QuerySet[Receipt]:
     return Receipt.objects.filter(client=client).select_related("void_of", "corrected_by").order_by("-number")
+
+
+def referral_scan_bytes(referral: Referral) -> bytes | None:
+    """The content of the referral's scan (it has one), or None if its file is missing."""
+    try:
+        with referral.scan.open("rb") as scan:
+            return scan.read()
+    except FileNotFoundError:
+        # PRIVATE_MEDIA_ROOT moved or lost: say which row, never the client.
+        logger.error("The scan of referral %s is missing from the private storage.", referral.pk)
+        return None
 
 
 def referral_in_force(client: User, *, on: date) -> Referral | None:

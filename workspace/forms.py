@@ -12,8 +12,7 @@ from django.forms import BaseFormSet, formset_factory
 from bookings.availability import local_datetime
 from bookings.cautions import NO_LIMITS, CautionLimits
 from bookings.models import Clinic, Weekday
-from clinic.forms import ServiceErrorsMixin, StorableTextMixin
-from clinic.validation import date_near_today
+from clinic.forms import ServiceErrorsMixin, StorableTextMixin, date_field
 from intake.models import Intake
 
 from .models import SessionNote
@@ -21,18 +20,6 @@ from .models import SessionNote
 MAX_REPORT_DAYS = 366
 
 LocalDate = date  # the `date` fields below hide the type's name inside their forms
-
-
-def _date_field(label: str | None = None, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[date_near_today],
-        error_messages={"invalid": "Enter a date such as 2026-12-07."},
-    )
 
 
 def _time_widget() -> forms.TimeInput:
@@ -222,9 +209,9 @@ class TimeOffForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
 
     service_field_names = {"start": "start_date", "end": "end_date"}
 
-    start_date = _date_field("From (date)")
+    start_date = date_field("From (date)")
     start_time = forms.TimeField(label="From (time)", required=False, widget=_time_widget())
-    end_date = _date_field("Until (date)")
+    end_date = date_field("Until (date)")
     end_time = forms.TimeField(
         label="Until (time)",
         required=False,
@@ -268,7 +255,7 @@ class TimeOffForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
 
 
 class ClosureForm(StorableTextMixin, ServiceErrorsMixin, forms.Form):
-    date = _date_field()
+    date = date_field()
     reason = forms.CharField(max_length=200, required=False, help_text="For example: bank holiday.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -319,7 +306,7 @@ class ClientSearchForm(StorableTextMixin, forms.Form):
 class DayForm(forms.Form):
     """A local date in the query string; defaults to `today`."""
 
-    date = _date_field(required=False)
+    date = date_field(required=False)
 
     def __init__(self, data: Any = None, *, today: LocalDate, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -336,8 +323,8 @@ class DayForm(forms.Form):
 
 
 class ReportPeriodForm(forms.Form):
-    first = _date_field("From")
-    last = _date_field("To (inclusive)")
+    first = date_field("From")
+    last = date_field("To (inclusive)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

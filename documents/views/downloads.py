@@ -5,9 +5,6 @@ themself, or staff allowed to see it; anyone else gets 404, whatever the id. A s
 download of a letter or a scan is a read of clinical data, kept on record (privacy.records).
 """
 
-import logging
-from pathlib import PurePath
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,10 +17,8 @@ from privacy.records import clinical_page, clinical_read
 from ..access import is_the_client, sees_clinical_documents, sees_receipts
 from ..models import Receipt, Referral
 from ..pdf import receipt_pdf
-from ..selectors import letter_issued
+from ..selectors import letter_issued, referral_scan_bytes
 from . import attachment
-
-logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -43,17 +38,10 @@ def referral_scan(request: HttpRequest, referral_id: int) -> HttpResponse:
     if not referral.scan:
         raise Http404
     _clinical_read_or_404(request, referral.client, AccessRecord.What.REFERRAL)
-    try:
-        with referral.scan.open("rb") as scan:
-            body = scan.read()
-    except FileNotFoundError as missing:
-        # PRIVATE_MEDIA_ROOT moved or lost: say which row, never the client.
-        logger.error("The scan of referral %s is missing from the private storage.", referral.pk)
-        raise Http404 from missing
-    extension = PurePath(referral.scan.name or "").suffix
-    return attachment(
-        body, content_type=referral.scan_content_type, file_name=f"referral-{referral.pk}{extension}"
-    )
+    body = referral_scan_bytes(referral)
+    if body is None:
+        raise Http404
+    return attachment(body, content_type=referral.scan_content_type, file_name=referral.scan_file_name)
 
 
 @login_required

@@ -22,7 +22,7 @@ from privacy.access import staff_page, uses_workspace, visible_appointment_or_40
 from privacy.models import AccessRecord
 from privacy.records import clinical_page, clinical_read
 
-from ..access import issues_receipts, sees_clinical_documents, sees_receipts, writes_letter
+from ..access import issues_receipts, letter_plans, sees_clinical_documents, writes_letter
 from ..forms import CorrectionForm, LetterForm, PaymentForm, ReferralForm
 from ..models import Receipt, Referral
 from ..receipts import receipt_correct, session_payment_record
@@ -36,22 +36,21 @@ REFERRAL, LETTER = AccessRecord.What.REFERRAL, AccessRecord.What.LETTER
 @clinical_page
 @require_http_methods(["GET"])
 def client_documents(request: HttpRequest, client_id: int) -> HttpResponse:
+    # Whoever may open the client's page sees their receipts (documents.access.sees_receipts).
     found = visible_client_or_404(request.user, client_id)
     clinical = sees_clinical_documents(request.user, found)
     context: dict[str, object] = {
         "client": found,
         "clinical": clinical,
-        "sees_receipts": sees_receipts(request.user, found),
         "issues_receipts": issues_receipts(request.user),
+        "receipts": receipts_of(found).select_related("appointment__service"),
     }
     if clinical:
         context |= {
             "referrals": Referral.objects.filter(client=found),
             "letters": letters_of(found),
-            "plans": [plan for plan in plans_of_client(found) if writes_letter(request.user, plan)],
+            "plans": list(letter_plans(request.user, plans_of_client(found))),
         }
-    if context["sees_receipts"]:
-        context["receipts"] = receipts_of(found).select_related("appointment__service")
     if context["issues_receipts"]:
         context["awaiting"] = appointments_awaiting_receipt(found)[:20]
     clinical_read(request, clients=[found] if clinical else [], what=[REFERRAL, LETTER])
