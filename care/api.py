@@ -138,8 +138,9 @@ def plans_detail(request: HttpRequest, plan_id: int) -> dict[str, object]:
     plan = get_object_or_404(_plans_for(_user(request)), pk=plan_id)
     readable = _reads_plans(request, [plan])
     tz = clinic_get().tz
-    body = _plan_out(plan, plan_progress(plan), clinical=plan.pk in readable, tz=tz)
-    return body | {"sessions": [appointment_out(a, tz) for a in plan_appointments(plan)]}
+    sessions = list(plan_appointments(plan))
+    body = _plan_out(plan, plan_progress(plan, appointments=sessions), clinical=plan.pk in readable, tz=tz)
+    return body | {"sessions": [appointment_out(a, tz) for a in sessions]}
 
 
 def _own_active_plan(request: HttpRequest, plan_id: int) -> TreatmentPlan:

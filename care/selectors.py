@@ -76,8 +76,13 @@ def plan_sessions_completed(plan: TreatmentPlan) -> list[Appointment]:
     return list(plan_appointments(plan).filter(status=Appointment.Status.COMPLETED))
 
 
-def plan_progress(plan: TreatmentPlan, *, now: datetime | None = None) -> PlanProgress:
-    return _progress(plan, list(plan_appointments(plan)), now or timezone.now())
+def plan_progress(
+    plan: TreatmentPlan, *, now: datetime | None = None, appointments: list[Appointment] | None = None
+) -> PlanProgress:
+    """`appointments` when the caller has just read plan_appointments(plan) (else they are read)."""
+    if appointments is None:
+        appointments = list(plan_appointments(plan))
+    return _progress(plan, appointments, now or timezone.now())
 
 
 def plans_progress(

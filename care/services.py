@@ -28,7 +28,7 @@ from bookings.models import Appointment, Service, Therapist
 from bookings.screening import intake_gate_check, recheck_before_booking
 from bookings.selectors import clinic_get
 from bookings.services import appointment_book, appointment_cancel
-from intake.recheck import RECHECK_KEYS
+from intake.recheck import RECHECK_NOTHING_NEW
 from privacy.access import client_accounts, keeps_schedule, therapist_of
 
 from .errors import SeriesRefused
@@ -40,18 +40,6 @@ MAX_GOALS = 5
 MAX_GOAL_LENGTH = 200
 MAX_SUMMARY_LENGTH = 4000
 MAX_AMOUNT = Decimal("999999.99")
-
-# The re-check is asked once for the whole series and recorded before its first session (so a
-# new red flag stays on record even though the series is then refused, as for one booking).
-# Each session then re-checks "nothing new since": the client answered a moment ago, and a
-# "yes" repeated for every session would store one new intake per session.
-_NOTHING_NEW_SINCE: dict[str, object] = {
-    **{key: False for key in RECHECK_KEYS},
-    "leg_weakness": "none",
-    "recent_surgery_weeks": None,
-    "pain_score": 0,  # counts only when worse than on record, so 0 adds nothing
-}
-
 
 # --- Treatment plans ------------------------------------------------------------------------
 
@@ -93,8 +81,7 @@ def plan_write(
     )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=client.pk).first()  # one plan write at a time
-        for active in TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE):
-            _plan_close(active, now=now)
+        plans_close_active(client=client, now=now)
         return TreatmentPlan.objects.create(
             client=client,
             therapist=therapist,
@@ -123,6 +110,13 @@ def plan_end(*, plan: TreatmentPlan, by: User, now: datetime | None = None) -> T
             raise ValidationError("This plan has already ended.")
         _plan_close(plan, now=now)
         return plan
+
+
+def plans_close_active(*, client: User, now: datetime) -> None:
+    """End the client's active plan as plan_end would: completed if all its sessions were done,
+    else ended early. No permission check: the caller has made its own."""
+    for active in TreatmentPlan.objects.filter(client=client, status=TreatmentPlan.Status.ACTIVE):
+        _plan_close(active, now=now)
 
 
 def _plan_close(plan: TreatmentPlan, *, now: datetime) -> None:
@@ -201,9 +195,13 @@ def series_book(
     if plan is not None:
         _plan_bookable_check(plan=plan, client=client, therapist=therapist, service=service)
     clinic = clinic_get()
-    intake_gate_check(client=client, clinic=clinic, now=now)
-    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now)
-    each_session_flags = None if red_flags is None else _NOTHING_NEW_SINCE
+    gate = intake_gate_check(client=client, clinic=clinic, now=now)
+    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now, standing=gate)
+    # The re-check is asked once for the whole series and recorded before its first session (so a
+    # new red flag stays on record even though the series is then refused, as for one booking).
+    # Each session then re-checks "nothing new since": the client answered a moment ago, and a
+    # "yes" repeated for every session would store one new intake per session.
+    each_session_flags = None if red_flags is None else RECHECK_NOTHING_NEW
     index: int | None = None  # the session being booked, once the sessions start
     try:
         with transaction.atomic():
@@ -226,6 +224,7 @@ def series_book(
                     red_flags=each_session_flags,
                     caution_override=caution_override,
                     now=now,
+                    clinic=clinic,
                 )
                 members.append(SeriesAppointment(series=series, appointment=appointment))
             SeriesAppointment.objects.bulk_create(members)
@@ -258,12 +257,6 @@ def _plan_bookable_check(
         raise BookingRefused("This plan has ended, so its sessions can't be booked.")
     if plan.therapist_id != therapist.pk or plan.service_id != service.pk:
         raise BookingRefused(f"The plan's sessions are {plan.service.name} with {plan.therapist.name}.")
-
-
-def series_session_cancel(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
-    """Cancel one session of a series: the others stay booked, and a package gets it back (the
-    draws are computed from the appointments still active, care.packages)."""
-    return appointment_cancel(appointment=appointment, by=by, now=now)
 
 
 @dataclass(frozen=True)

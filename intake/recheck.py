@@ -87,6 +87,12 @@ _NOTHING_NEW: dict[str, object] = {
     "leg_weakness": LegWeakness.NONE.value,
     "recent_surgery_weeks": None,
 }
+# A whole re-check that reports nothing new: a pain score counts only when worse than on record,
+# so 0 adds nothing. A series answers it for each session after its first (care.services).
+RECHECK_NOTHING_NEW: dict[str, object] = {
+    **{key: _NOTHING_NEW[key] for key in RECHECK_KEYS if key != "pain_score"},
+    "pain_score": 0,
+}
 
 
 def recheck_merge(previous: Answers, report: Mapping[str, object]) -> tuple[Answers, frozenset[str]]:

@@ -46,10 +46,11 @@ def my_plan(request: ClientRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     if plan is not None:
-        progress = plan_progress(plan)
+        sessions = list(plan_appointments(plan))
+        progress = plan_progress(plan, appointments=sessions)
         context |= {
             "progress": progress,
-            "sessions": list(plan_appointments(plan)),
+            "sessions": sessions,
             "series": _series_with_sessions_to_come(plan),
             "can_book": plan.status == TreatmentPlan.Status.ACTIVE and progress.sessions_to_book > 0,
         }

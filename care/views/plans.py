@@ -106,12 +106,13 @@ def _plan_choices(user: AnyUser) -> tuple[QuerySet[Therapist], QuerySet[Service]
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(plans_visible_to(request.user), pk=plan_id)
     clinical = can_read_plan_clinical(request.user, plan)
+    sessions = list(plan_appointments(plan))
     context = {
         "plan": plan,
         "client": plan.client,
         "clinical": clinical,
-        "progress": plan_progress(plan),
-        "sessions": list(plan_appointments(plan)),
+        "progress": plan_progress(plan, appointments=sessions),
+        "sessions": sessions,
         "series": list(plan.series.all()),
         "balances": package_remaining(plan.client),
         "can_end": plan.status == TreatmentPlan.Status.ACTIVE and can_write_plan(request.user, plan.client),

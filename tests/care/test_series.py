@@ -6,11 +6,12 @@ import time_machine
 
 from bookings.errors import IntakeRequired, RecheckRequired, SlotUnavailable
 from bookings.models import Appointment, Closure, TimeOff
+from bookings.services import appointment_cancel
 from care.errors import SeriesRefused
 from care.models import Series, SeriesAppointment
 from care.selectors import plan_progress
 from care.series import series_preview, session_days
-from care.services import series_book, series_cancel, series_session_cancel
+from care.services import series_book, series_cancel
 from intake.models import Intake
 from notifications.models import Message
 from tests.factories import AppointmentFactory, UserFactory, nothing_new, submit_intake
@@ -311,7 +312,7 @@ def test_cancelling_one_session_leaves_the_others_booked(clinic, plan):
     series = book(plan, weekly(MONDAY_10, 3))
     second = Appointment.objects.get(start=MONDAY_10 + timedelta(weeks=1))
 
-    series_session_cancel(appointment=second, by=plan.client)
+    appointment_cancel(appointment=second, by=plan.client)
 
     statuses = dict(Appointment.objects.filter(series_member__series=series).values_list("start", "status"))
     assert list(statuses.values()) == ["booked", "cancelled", "booked"]
