@@ -19,23 +19,26 @@ def slot_taken(
     ignore_appointment_id: int | None = None,
     limits: CautionLimits = NO_LIMITS,
 ) -> SlotUnavailable:
-    """The refusal for a taken time, with free slots nearby. For "anyone" (None): each time once,
-    with the first therapist free then whom the client's cautions (`limits`) allow."""
-    day = start.astimezone(clinic.tz).date()
-    nearby = free_slots(
-        service=service,
-        therapist=therapist,
-        start_date=day,
-        end_date=day + timedelta(days=ALTERNATIVES_SEARCH_DAYS),
-        clinic=clinic,
-        ignore_appointment_id=ignore_appointment_id,
-    )
-    if therapist is None:
-        nearby = [
-            Slot(start=time.start, therapist_id=time.therapist_ids[0], end=time.end)
-            for time in free_times(slots_with_therapists_allowed(limits, nearby))
-        ]
-    closest = sorted(nearby, key=lambda slot: abs(slot.start - start))[:ALTERNATIVES_SHOWN]
-    return SlotUnavailable(
-        "Sorry, that time is no longer available. Here are other times nearby.", sorted(closest)
-    )
+    """The refusal for a taken time, with free slots nearby (looked up when first read). For
+    "anyone" (None): each time once, with the first therapist free then whom the client's
+    cautions (`limits`) allow."""
+
+    def nearby() -> list[Slot]:
+        day = start.astimezone(clinic.tz).date()
+        found = free_slots(
+            service=service,
+            therapist=therapist,
+            start_date=day,
+            end_date=day + timedelta(days=ALTERNATIVES_SEARCH_DAYS),
+            clinic=clinic,
+            ignore_appointment_id=ignore_appointment_id,
+        )
+        if therapist is None:
+            found = [
+                Slot(start=time.start, therapist_id=time.therapist_ids[0], end=time.end)
+                for time in free_times(slots_with_therapists_allowed(limits, found))
+            ]
+        closest = sorted(found, key=lambda slot: abs(slot.start - start))[:ALTERNATIVES_SHOWN]
+        return sorted(closest)
+
+    return SlotUnavailable("Sorry, that time is no longer available. Here are other times nearby.", nearby)

@@ -3,6 +3,9 @@
 bookings.api maps each to its HTTP status (REFUSALS); the pages show `message`.
 """
 
+from collections.abc import Callable
+from functools import cached_property
+
 from .availability import Slot
 
 
@@ -19,11 +22,21 @@ class BookingRefused(BookingError):
 
 
 class SlotUnavailable(BookingError):
-    """Someone else holds the time; `alternatives` are free slots nearby."""
+    """Someone else holds the time; `alternatives` are free slots nearby.
 
-    def __init__(self, message: str, alternatives: list[Slot]):
+    They are looked up when first read, not when the refusal is raised: a booking refuses from
+    inside its transaction, and reading a week of the schedule there would keep the client's and
+    the therapist's rows locked meanwhile (and a series, which offers times of its own, never
+    reads them).
+    """
+
+    def __init__(self, message: str, look_up: Callable[[], list[Slot]]):
         super().__init__(message)
-        self.alternatives = alternatives
+        self._look_up = look_up
+
+    @cached_property
+    def alternatives(self) -> list[Slot]:
+        return self._look_up()
 
 
 class RecheckRequired(BookingRefused):

@@ -37,7 +37,6 @@ from .errors import (
     BookingRefused,
     CancellationWindowClosed,
     CautionRuledOut,
-    SlotUnavailable,
 )
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .previsit import session_completion_refusal
@@ -71,8 +70,8 @@ def appointment_book(
     CautionRuledOut, unless the front desk or an admin books it with `caution_override`, the
     reason, which is kept on the appointment. A client with a caution alerts the therapist.
 
-    A taken time is SlotUnavailable, with free times nearby looked up once this booking's
-    transaction has ended (inside a caller's transaction, before that one ends).
+    A taken time is SlotUnavailable, whose free times nearby are looked up only when read, after
+    this booking's transaction has ended (bookings.errors).
 
     `clinic` is the settings row when the caller has just read it (else it is read here).
     """
@@ -107,7 +106,7 @@ def appointment_book(
                     clinic=clinic, service=service, start=start, limits=limits, now=now
                 )
                 if therapist is None:
-                    raise _TimeTaken(None, service, start, limits=limits)
+                    raise slot_taken(clinic, None, service, start, limits=limits)
             intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
             appointment = Appointment.objects.create(
                 client=client,
@@ -123,8 +122,6 @@ def appointment_book(
             if standing.outcome == Outcome.CAUTION:
                 outbox.caution_booked(appointment, now=now)
             return appointment
-    except _TimeTaken as taken:
-        raise taken.refusal(clinic) from None
     except IntegrityError as error:
         raise slot_taken(clinic, requested, service, start, limits=limits) from error
 
@@ -143,7 +140,7 @@ def appointment_reschedule(
 
     Moving passes the same intake gate, re-check and cautions as booking (`caution_override`
     as there); a new therapist is alerted to a client with a caution. A taken time is
-    SlotUnavailable, with alternatives looked up after the transaction, as for booking.
+    SlotUnavailable, its alternatives looked up when read, as for booking.
     """
     now = now or timezone.now()
     therapist = therapist or appointment.therapist
@@ -190,8 +187,6 @@ def appointment_reschedule(
             if new_therapist and standing.outcome == Outcome.CAUTION:
                 outbox.caution_booked(appointment, now=now)
             return appointment
-    except _TimeTaken as taken:
-        raise taken.refusal(clinic) from None
     except IntegrityError as error:
         raise slot_taken(clinic, therapist, moving.service, start, ignore_appointment_id=moving.pk) from error
 
@@ -249,38 +244,6 @@ def appointment_record_attendance(
         appointment.save(update_fields=["status", "updated_at"])
         outbox.attendance_recorded(appointment, now=now)
         return appointment
-
-
-class _TimeTaken(Exception):
-    """Someone else holds the time: raised inside a booking's transaction, and turned into
-    SlotUnavailable once the transaction has rolled back and released its locks, since looking
-    up the alternatives reads a week of the schedule (bookings.alternatives)."""
-
-    def __init__(
-        self,
-        therapist: Therapist | None,
-        service: Service,
-        start: datetime,
-        *,
-        limits: CautionLimits = NO_LIMITS,
-        ignore_appointment_id: int | None = None,
-    ) -> None:
-        super().__init__(f"{start.isoformat()} is taken")
-        self.therapist = therapist
-        self.service = service
-        self.start = start
-        self.limits = limits
-        self.ignore_appointment_id = ignore_appointment_id
-
-    def refusal(self, clinic: Clinic) -> SlotUnavailable:
-        return slot_taken(
-            clinic,
-            self.therapist,
-            self.service,
-            self.start,
-            ignore_appointment_id=self.ignore_appointment_id,
-            limits=self.limits,
-        )
 
 
 # Always the client first, then therapists by primary key: a fixed order cannot deadlock ("anyone"
@@ -378,7 +341,7 @@ def _check_bookable(
     if found["away"]:
         raise BookingRefused(f"{therapist.name} is away at that time.")
     if found["taken"]:
-        raise _TimeTaken(therapist, service, start, ignore_appointment_id=ignore_appointment_id)
+        raise slot_taken(clinic, therapist, service, start, ignore_appointment_id=ignore_appointment_id)
 
 
 def _check_request(*, clinic: Clinic, service: Service, start: datetime, now: datetime) -> None:

@@ -112,9 +112,24 @@ def test_moving_onto_a_taken_time_looks_up_alternatives_after_the_transaction_ha
     mine = AppointmentFactory(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
     AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10 + timedelta(hours=4))
 
-    with pytest.raises(SlotUnavailable):
+    with pytest.raises(SlotUnavailable) as refused:
         appointment_reschedule(appointment=mine, start=MONDAY_10 + timedelta(hours=4), by=client_user)
 
+    assert refused.value.alternatives
+    assert alternatives_looked_up == [False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_inside_a_callers_transaction_looks_up_nothing_until_it_is_read(
+    clinic, service, therapist, client_user, alternatives_looked_up
+):
+    AppointmentFactory(therapist=therapist, service=service, start=MONDAY_10)
+
+    with pytest.raises(SlotUnavailable) as refused, transaction.atomic():  # as a series books its sessions
+        appointment_book(client=client_user, therapist=therapist, service=service, start=MONDAY_10)
+    assert alternatives_looked_up == []
+
+    assert refused.value.alternatives
     assert alternatives_looked_up == [False]
 
 
