@@ -7,9 +7,9 @@ appointments in the same transaction: they are cancelled by the clinic for a "he
 their reminders and tips are withdrawn, and they are asked to contact the clinic.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +27,8 @@ from .call_off import appointments_call_off
 from .errors import BookingRefused, IntakeRequired, RecheckRequired
 from .models import Appointment, Clinic
 from .selectors import clinic_get
+
+T = TypeVar("T")
 
 
 def client_standing(client: User, *, clinic: Clinic | None = None, now: datetime | None = None) -> Standing:
@@ -70,8 +72,7 @@ def recheck_record(
     """Store what a re-check adds to the client's newest intake (None: nothing new)."""
     now = now or timezone.now()
     with transaction.atomic():
-        # The client's row lock serialises re-checks with bookings, which take it first too.
-        User.objects.select_for_update().filter(pk=client.pk).first()
+        client_lock(client.pk)
         previous = intake_latest(client)
         if previous is None:
             return None
@@ -98,7 +99,7 @@ def block_lift(
     """Record a clearance (see intake.services.clearance_record); a new "yes" is a new block."""
     now = now or timezone.now()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=intake.client_id).first()
+        client_lock(intake.client_id)
         clearance, new_intake = clearance_record(
             intake=intake,
             kind=kind,
@@ -124,34 +125,61 @@ def _release_if_blocked(*, client: User, intake: Intake, now: datetime) -> None:
     outbox.client_blocked(client, intake=intake, released=upcoming, now=now)
 
 
-def recheck_before_booking(
+def gated(
+    write: Callable[[Standing], T],
     *,
     client: User,
     red_flags: Mapping[str, object] | None,
     by: User | None,
+    clinic: Clinic,
     now: datetime,
-    standing: Standing | None = None,
-) -> None:
-    """The re-check before booking or moving: required unless the client just filled the intake.
+) -> T:
+    """`write(standing)` in a transaction that holds the client's lock, once the gate lets them book.
 
-    Committed on its own, before the booking: a new red flag stays on record (and releases the
-    client's appointments) even though it is about to refuse the booking. `standing` is what the
-    gate just read: a re-check that adds nothing to its newest intake records nothing, so it
-    needs no transaction of its own (the booking's gate reads the standing again under its lock).
+    Booking and moving (one appointment or a series) all come through here. The gate reads the
+    outcome in force under the client's lock, which re-checks take too, and refuses a blocked
+    client before anything else: they are never asked the re-check.
+
+    `red_flags` are the re-check's answers (intake.recheck.RECHECK_KEYS), compared with the
+    newest intake the gate has just read; None only when no re-check is due (a full intake in the
+    last 12 hours), else RecheckRequired. A re-check that reports something new is committed on
+    its own first, so that a new red flag stays on record (and releases the client's
+    appointments) even though it then refuses the booking; the gate is then read again under a
+    new lock. A client who reports nothing new, as nearly all do, costs one read of the standing.
     """
-    if red_flags is None:
-        if recheck_due(client, now=now):
-            raise RecheckRequired("Please answer the health check questions before booking.")
-        return
-    newest = standing.newest if standing is not None else None
-    if newest is not None and not recheck_errors(red_flags):
-        _, reported = recheck_merge(newest.answers, red_flags)  # type: ignore[arg-type]
-        if not reported:
-            return
+    with transaction.atomic():
+        client_lock(client.pk)
+        standing = intake_gate_check(client=client, clinic=clinic, now=now)
+        if not _recheck_reports_news(client=client, standing=standing, red_flags=red_flags, now=now):
+            return write(standing)
+    assert red_flags is not None  # only a re-check can report news
     try:
         recheck_record(client=client, report=red_flags, submitted_by=by, now=now)
     except ValidationError as error:
         raise BookingRefused(" ".join(error.messages)) from error
+    with transaction.atomic():
+        client_lock(client.pk)
+        return write(intake_gate_check(client=client, clinic=clinic, now=now))
+
+
+def client_lock(client_id: int) -> None:
+    """Lock the client's row: their re-checks, bookings and moves take it first, one at a time."""
+    User.objects.select_for_update().filter(pk=client_id).values_list("pk").first()
+
+
+def _recheck_reports_news(
+    *, client: User, standing: Standing, red_flags: Mapping[str, object] | None, now: datetime
+) -> bool:
+    """Does the re-check add to the newest intake (or need recheck_record to refuse it as invalid)?"""
+    if red_flags is None:
+        if recheck_due(client, now=now):
+            raise RecheckRequired("Please answer the health check questions before booking.")
+        return False
+    if recheck_errors(red_flags):
+        return True
+    assert standing.newest is not None  # the gate refuses a client with no intake
+    _, reported = recheck_merge(standing.newest.answers, red_flags)  # type: ignore[arg-type]
+    return bool(reported)
 
 
 def intake_gate_check(*, client: User, clinic: Clinic | None = None, now: datetime | None = None) -> Standing:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
+from intake.selectors import Standing
 from intake.triage import Outcome
 from notifications import outbox
 
@@ -26,7 +26,6 @@ from .assignment import therapist_assign
 from .availability import local_datetime, local_day_bounds
 from .call_off import appointments_call_off
 from .cautions import (
-    NO_LIMITS,
     CautionLimits,
     booking_refusal,
     booking_refusal_for_staff,
@@ -40,7 +39,7 @@ from .errors import (
 )
 from .models import Appointment, Clinic, Closure, Service, Therapist, TimeOff, WorkingHours
 from .previsit import session_completion_refusal
-from .screening import intake_current_on_the_day_check, intake_gate_check, recheck_before_booking
+from .screening import gated, intake_current_on_the_day_check
 from .selectors import clinic_get
 
 
@@ -77,40 +76,29 @@ def appointment_book(
     """
     now = now or timezone.now()
     clinic = clinic or clinic_get()
-    gate = intake_gate_check(client=client, clinic=clinic, now=now)
-    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now, standing=gate)
-    requested = therapist
-    limits = NO_LIMITS
-    try:
-        with transaction.atomic():
-            _lock_client(client)
-            # The gate that counts: read again under the client's lock, which re-checks take too.
-            standing = intake_gate_check(client=client, clinic=clinic, now=now)
-            limits = caution_limits(standing.codes)
-            if therapist is not None:
-                therapist = _lock_therapist(therapist)
-            override = _caution_check(
-                limits=limits,
-                clinic=clinic,
-                service=service,
-                therapist=therapist,
-                by=booked_by,
-                caution_override=caution_override,
-            )
-            _check_bookable(
-                clinic=clinic, client=client, therapist=therapist, service=service, start=start, now=now
-            )
-            if therapist is None:
-                # Its free_slots, read after locking every candidate, is the recount for anyone.
-                therapist = therapist_assign(
-                    clinic=clinic, service=service, start=start, limits=limits, now=now
-                )
-                if therapist is None:
-                    raise slot_taken(clinic, None, service, start, limits=limits)
-            intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
+
+    def book(standing: Standing) -> Appointment:
+        limits = caution_limits(standing.codes)
+        chosen = _lock_therapist(therapist) if therapist is not None else None
+        override = _caution_check(
+            limits=limits,
+            clinic=clinic,
+            service=service,
+            therapist=chosen,
+            by=booked_by,
+            caution_override=caution_override,
+        )
+        _check_bookable(clinic=clinic, client=client, therapist=chosen, service=service, start=start, now=now)
+        if chosen is None:
+            # Its free_slots, read after locking every candidate, is the recount for anyone.
+            chosen = therapist_assign(clinic=clinic, service=service, start=start, limits=limits, now=now)
+            if chosen is None:
+                raise slot_taken(clinic, None, service, start, limits=limits)
+        intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
+        try:
             appointment = Appointment.objects.create(
                 client=client,
-                therapist=therapist,
+                therapist=chosen,
                 service=service,
                 start=start,
                 end=start + service.duration,
@@ -118,12 +106,14 @@ def appointment_book(
                 booked_by=booked_by or client,
                 caution_override=override,
             )
-            outbox.appointment_booked(appointment, now=now)
-            if standing.outcome == Outcome.CAUTION:
-                outbox.caution_booked(appointment, now=now)
-            return appointment
-    except IntegrityError as error:
-        raise slot_taken(clinic, requested, service, start, limits=limits) from error
+        except IntegrityError as error:  # the exclusion constraint: the recount raced another booking
+            raise slot_taken(clinic, therapist, service, start, limits=limits) from error
+        outbox.appointment_booked(appointment, now=now)
+        if standing.outcome == Outcome.CAUTION:
+            outbox.caution_booked(appointment, now=now)
+        return appointment
+
+    return gated(book, client=client, red_flags=red_flags, by=booked_by, clinic=clinic, now=now)
 
 
 def appointment_reschedule(
@@ -143,52 +133,52 @@ def appointment_reschedule(
     SlotUnavailable, its alternatives looked up when read, as for booking.
     """
     now = now or timezone.now()
-    therapist = therapist or appointment.therapist
     clinic = clinic_get()
-    gate = intake_gate_check(client=appointment.client, clinic=clinic, now=now)
-    recheck_before_booking(client=appointment.client, red_flags=red_flags, by=by, now=now, standing=gate)
-    moving = appointment
-    try:
-        with transaction.atomic():
-            _lock_client(appointment.client)
-            standing = intake_gate_check(client=appointment.client, clinic=clinic, now=now)
-            therapist = _lock_therapist(therapist)
-            appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            _check_changeable(clinic=clinic, appointment=appointment, by=by, now=now)
-            override = _caution_check(
-                limits=caution_limits(standing.codes),
-                clinic=clinic,
-                service=appointment.service,
-                therapist=therapist,
-                by=by,
-                caution_override=caution_override,
-            )
-            _check_bookable(
-                clinic=clinic,
-                client=appointment.client,
-                therapist=therapist,
-                service=appointment.service,
-                start=start,
-                now=now,
-                ignore_appointment_id=appointment.pk,
-            )
-            intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
-            new_therapist = appointment.therapist_id != therapist.pk
-            appointment.therapist = therapist
-            appointment.start = start
-            appointment.end = start + appointment.service.duration
-            appointment.blocked_until = appointment.end + appointment.service.buffer_after
-            changed = ["therapist", "start", "end", "blocked_until", "updated_at"]
-            if override:
-                appointment.caution_override = override
-                changed.append("caution_override")
-            appointment.save(update_fields=changed)
-            outbox.appointment_moved(appointment, now=now)
-            if new_therapist and standing.outcome == Outcome.CAUTION:
-                outbox.caution_booked(appointment, now=now)
-            return appointment
-    except IntegrityError as error:
-        raise slot_taken(clinic, therapist, moving.service, start, ignore_appointment_id=moving.pk) from error
+    moving_to = therapist or appointment.therapist
+
+    def move(standing: Standing) -> Appointment:
+        therapist = _lock_therapist(moving_to)
+        moved = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        _check_changeable(clinic=clinic, appointment=moved, by=by, now=now)
+        override = _caution_check(
+            limits=caution_limits(standing.codes),
+            clinic=clinic,
+            service=moved.service,
+            therapist=therapist,
+            by=by,
+            caution_override=caution_override,
+        )
+        _check_bookable(
+            clinic=clinic,
+            client=moved.client,
+            therapist=therapist,
+            service=moved.service,
+            start=start,
+            now=now,
+            ignore_appointment_id=moved.pk,
+        )
+        intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
+        new_therapist = moved.therapist_id != therapist.pk
+        moved.therapist = therapist
+        moved.start = start
+        moved.end = start + moved.service.duration
+        moved.blocked_until = moved.end + moved.service.buffer_after
+        changed = ["therapist", "start", "end", "blocked_until", "updated_at"]
+        if override:
+            moved.caution_override = override
+            changed.append("caution_override")
+        try:
+            moved.save(update_fields=changed)
+        except IntegrityError as error:  # the exclusion constraint: the recount raced another booking
+            raise slot_taken(
+                clinic, therapist, moved.service, start, ignore_appointment_id=moved.pk
+            ) from error
+        outbox.appointment_moved(moved, now=now)
+        if new_therapist and standing.outcome == Outcome.CAUTION:
+            outbox.caution_booked(moved, now=now)
+        return moved
+
+    return gated(move, client=appointment.client, red_flags=red_flags, by=by, clinic=clinic, now=now)
 
 
 def appointment_cancel(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
@@ -252,10 +242,6 @@ def appointment_record_attendance(
 # time off, hours or closure written for them (workspace.services takes it too). The gate needs
 # only the client's, so it is read before the therapist's is taken: bookings competing for one
 # therapist queue for less time.
-
-
-def _lock_client(client: User) -> None:
-    get_user_model().objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
 
 
 def _lock_therapist(therapist: Therapist) -> Therapist:

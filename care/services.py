@@ -25,10 +25,11 @@ from accounts.roles import is_clinic_admin
 from bookings.change_window import change_window
 from bookings.errors import BookingError, BookingRefused, CautionRuledOut, IntakeRequired
 from bookings.models import Appointment, Service, Therapist
-from bookings.screening import intake_gate_check, recheck_before_booking
+from bookings.screening import gated
 from bookings.selectors import clinic_get
 from bookings.services import appointment_book, appointment_cancel
 from intake.recheck import RECHECK_NOTHING_NEW
+from intake.selectors import Standing
 from privacy.access import client_accounts, keeps_schedule, therapist_of
 
 from .errors import SeriesRefused
@@ -195,40 +196,39 @@ def series_book(
     if plan is not None:
         _plan_bookable_check(plan=plan, client=client, therapist=therapist, service=service)
     clinic = clinic_get()
-    gate = intake_gate_check(client=client, clinic=clinic, now=now)
-    recheck_before_booking(client=client, red_flags=red_flags, by=booked_by, now=now, standing=gate)
-    # The re-check is asked once for the whole series and recorded before its first session (so a
-    # new red flag stays on record even though the series is then refused, as for one booking).
-    # Each session then re-checks "nothing new since": the client answered a moment ago, and a
-    # "yes" repeated for every session would store one new intake per session.
+    # The re-check is asked once for the whole series: gated records what it adds before the
+    # first session (so a new red flag stays on record even though the series is then refused,
+    # as for one booking). Each session then re-checks "nothing new since": the client answered
+    # a moment ago, and a "yes" repeated for every session would store one new intake per session.
     each_session_flags = None if red_flags is None else RECHECK_NOTHING_NEW
     index: int | None = None  # the session being booked, once the sessions start
+
+    def book_all(standing: Standing) -> Series:
+        nonlocal index
+        if plan is not None:
+            to_book = plan_progress(plan, now=now).sessions_to_book
+            if len(starts) > to_book:
+                raise BookingRefused(f"The plan has {to_book} sessions left to book.")
+        series = Series.objects.create(client=client, plan=plan, booked_by=booked_by, booked_at=now)
+        members = []
+        for index in range(len(starts)):  # `index` says which session a refusal is about
+            appointment = appointment_book(
+                client=client,
+                therapist=therapist,
+                service=service,
+                start=starts[index],
+                booked_by=booked_by,
+                red_flags=each_session_flags,
+                caution_override=caution_override,
+                now=now,
+                clinic=clinic,
+            )
+            members.append(SeriesAppointment(series=series, appointment=appointment))
+        SeriesAppointment.objects.bulk_create(members)
+        return series
+
     try:
-        with transaction.atomic():
-            User.objects.select_for_update().filter(pk=client.pk).first()
-            # Again: a red flag the re-check just recorded refuses the series, not its first session.
-            intake_gate_check(client=client, clinic=clinic, now=now)
-            if plan is not None:
-                to_book = plan_progress(plan, now=now).sessions_to_book
-                if len(starts) > to_book:
-                    raise BookingRefused(f"The plan has {to_book} sessions left to book.")
-            series = Series.objects.create(client=client, plan=plan, booked_by=booked_by, booked_at=now)
-            members = []
-            for index in range(len(starts)):  # `index` says which session a refusal is about
-                appointment = appointment_book(
-                    client=client,
-                    therapist=therapist,
-                    service=service,
-                    start=starts[index],
-                    booked_by=booked_by,
-                    red_flags=each_session_flags,
-                    caution_override=caution_override,
-                    now=now,
-                    clinic=clinic,
-                )
-                members.append(SeriesAppointment(series=series, appointment=appointment))
-            SeriesAppointment.objects.bulk_create(members)
-            return series
+        return gated(book_all, client=client, red_flags=red_flags, by=booked_by, clinic=clinic, now=now)
     except BookingError as error:
         if index is None:
             raise  # about the series as a whole, not one of its sessions

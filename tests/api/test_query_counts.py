@@ -12,20 +12,20 @@ def booking(service, therapist):
     return {"service": service.pk, "therapist": therapist.pk, "start": MONDAY_10, "red_flags": nothing_new()}
 
 
-def test_booking_a_named_therapist_costs_fourteen_queries(client_api, booking, django_assert_num_queries):
+def test_booking_a_named_therapist_costs_thirteen_queries(client_api, booking, django_assert_num_queries):
     # The session and the user; the service, asked with whether the therapist exists; the clinic,
-    # read once for the booking and the answer's time zone; the service's other ten
+    # read once for the booking and the answer's time zone; the service's other nine
     # (bookings/test_booking_cost.py).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client_api.post("/appointments", booking)
 
     assert response.status_code == 201
 
 
-def test_booking_anyone_costs_eighteen_queries(client_api, booking, service, django_assert_num_queries):
+def test_booking_anyone_costs_seventeen_queries(client_api, booking, service, django_assert_num_queries):
     TherapistFactory(services=[service])
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client_api.post("/appointments", {**booking, "therapist": None})
 
     assert response.status_code == 201

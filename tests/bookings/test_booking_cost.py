@@ -11,6 +11,8 @@ from bookings.errors import BookingRefused, IntakeRequired, SlotUnavailable
 from bookings.models import Appointment, WorkingHours
 from bookings.services import appointment_book, appointment_reschedule
 from intake.models import Intake
+from intake.triage import Outcome
+from notifications.models import Message
 from tests.factories import AppointmentFactory, TherapistFactory, UserFactory, nothing_new, submit_intake
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -37,25 +39,26 @@ def alternatives_looked_up(monkeypatch):
     return seen
 
 
-def test_booking_a_named_therapist_costs_eleven_queries(
+def test_booking_a_named_therapist_costs_ten_queries(
     clinic, service, therapist, client_user, django_assert_num_queries
 ):
-    # The clinic and the gate's first read; then, in the booking's transaction (a savepoint here,
-    # inside the test's), the client's lock, the gate that counts, the therapist's lock, one
-    # recount (closure, diaries, hours, time off), the appointment and the outbox (settings, rows).
-    with django_assert_num_queries(11):
+    # The clinic; then, in the booking's transaction (a savepoint here, inside the test's), the
+    # client's lock, the gate (one read of the standing, which the re-check is compared with),
+    # the therapist's lock, one recount (closure, diaries, hours, time off), the appointment and
+    # the outbox (settings, rows).
+    with django_assert_num_queries(10):
         appointment_book(
             client=client_user, therapist=therapist, service=service, start=MONDAY_10, red_flags=nothing_new()
         )
 
 
-def test_booking_anyone_costs_fifteen_queries(
+def test_booking_anyone_costs_fourteen_queries(
     clinic, service, therapist, client_user, django_assert_num_queries
 ):
     TherapistFactory(services=[service])
     # As above, but the recount before assigning asks only about the time and the client's
     # diary; then every candidate's lock, free_slots for the day (3) and the day's bookings.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         appointment = appointment_book(
             client=client_user, therapist=None, service=service, start=MONDAY_10, red_flags=nothing_new()
         )
@@ -77,6 +80,40 @@ def test_a_recheck_with_something_new_is_still_recorded_before_the_booking_refus
 
     assert Intake.objects.filter(client=client_user).count() == 2
     assert not Appointment.objects.exists()
+
+
+def test_a_recheck_reporting_a_new_caution_is_recorded_and_the_booking_goes_ahead_under_it(
+    clinic, service, therapist, client_user
+):
+    appointment = appointment_book(
+        client=client_user,
+        therapist=therapist,
+        service=service,
+        start=MONDAY_10,
+        red_flags=nothing_new(leg_weakness="mild"),
+    )
+
+    newest = Intake.objects.filter(client=client_user).latest("created_at", "pk")
+    assert newest.outcome == Outcome.CAUTION
+    # The gate read again after the re-check: the therapist is told of the new caution.
+    assert Message.objects.filter(kind=Message.Kind.CAUTION_BOOKED, appointment=appointment).exists()
+
+
+def test_a_blocked_client_is_refused_before_their_recheck_is_looked_at(
+    clinic, service, therapist, client_user
+):
+    submit_intake(client_user, saddle_numbness=True)
+
+    with pytest.raises(IntakeRequired):
+        appointment_book(
+            client=client_user,
+            therapist=therapist,
+            service=service,
+            start=MONDAY_10,
+            red_flags={"nonsense": 1},
+        )
+
+    assert Intake.objects.filter(client=client_user).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
