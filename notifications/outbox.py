@@ -22,6 +22,7 @@ from .selectors import appointment_sequence, messaging_settings_get, tips_opted_
 
 Kind = Message.Kind
 Status = Message.Status
+_NO_SHOW = "Marked as a no-show."
 
 
 def appointment_booked(appointment: Appointment, *, now: datetime) -> None:
@@ -84,11 +85,15 @@ def appointment_cancelled(appointment: Appointment, *, now: datetime) -> None:
 
 
 def attendance_recorded(appointment: Appointment, *, now: datetime) -> None:
-    """After a completed session, queue the self-care tips; a no-show gets none."""
+    """After a completed session, queue the self-care tips; a no-show gets none.
+
+    A no-show corrected to completed gets its tips back: the ones the no-show withdrew are queued
+    again, due as if the session had just been marked.
+    """
     pending = _lock_pending(appointment)
     pending.exclude(kind=Kind.TIP).update(status=Status.CANCELLED, last_error="The session has taken place.")
     if appointment.status != Appointment.Status.COMPLETED:
-        pending.filter(kind=Kind.TIP).update(status=Status.CANCELLED, last_error="Marked as a no-show.")
+        pending.filter(kind=Kind.TIP).update(status=Status.CANCELLED, last_error=_NO_SHOW)
         return
     if tips_opted_out(appointment.client):
         return
@@ -108,6 +113,17 @@ def attendance_recorded(appointment: Appointment, *, now: datetime) -> None:
         )
         for tip in Tip.objects.filter(is_active=True)
     ]
+    withdrawn = {
+        message.dedupe_key: message
+        for message in Message.objects.select_for_update().filter(
+            appointment=appointment, kind=Kind.TIP, status=Status.CANCELLED, last_error=_NO_SHOW
+        )
+    }
+    for row in rows:
+        if row.dedupe_key in withdrawn:
+            again = withdrawn[row.dedupe_key]
+            again.status, again.due_at, again.last_error = Status.QUEUED, row.due_at, ""
+    Message.objects.bulk_update(withdrawn.values(), ["status", "due_at", "last_error"])
     Message.objects.bulk_create(rows, ignore_conflicts=True)
 
 

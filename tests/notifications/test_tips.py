@@ -16,7 +16,7 @@ from intake.models import Clearance, Intake
 from intake.services import intake_submit
 from intake.triage import SAFETY_NET
 from notifications.emails import tip_email
-from notifications.models import Message, MessagingSettings, Tip
+from notifications.models import Message, MessagingSettings, Tip, TipsOptOut
 from notifications.tips import STOP_SIGNS, Variant
 from tests.factories import answer_pre_visit_check, clear_answers, nothing_new, submit_intake
 
@@ -128,6 +128,27 @@ def test_a_no_show_gets_no_tips(booked):
     complete(booked, status=Appointment.Status.NO_SHOW)
 
     assert messages_of(booked, kind=Kind.TIP) == []
+
+
+def test_a_session_marked_a_no_show_by_mistake_and_corrected_gets_its_tips_back(session):
+    complete(session, status=Appointment.Status.NO_SHOW)
+    assert {tip.status for tip in messages_of(session, kind=Kind.TIP)} == {Status.CANCELLED}
+
+    complete(session, at=AFTER_SESSION + timedelta(hours=1))
+
+    tips = messages_of(session, kind=Kind.TIP)
+    assert [tip.status for tip in tips] == [Status.QUEUED] * 4
+    assert "Knee to chest" in first_tip().body
+    assert dispatch_at(london_10(date(2026, 12, 8))) == []  # and once only
+
+
+def test_a_client_who_opted_out_meanwhile_gets_no_tips_back_when_a_no_show_is_corrected(session):
+    complete(session, status=Appointment.Status.NO_SHOW)
+    TipsOptOut.objects.create(user=session.client)
+
+    complete(session, at=AFTER_SESSION + timedelta(hours=1))
+
+    assert {tip.status for tip in messages_of(session, kind=Kind.TIP)} == {Status.CANCELLED}
 
 
 def test_recording_the_session_twice_writes_the_tips_once(session):
