@@ -184,7 +184,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> HttpR
     slots = free_slots(
         service=service, therapist=therapist, start_date=query.start, end_date=query.end, clinic=clinic
     )
-    slots = slots_allowed(caution_limits_of(request.user), slots, service=service)
+    slots = slots_allowed(caution_limits_of(request.user, clinic=clinic), slots, service=service)
     return _availability_response(slots, clinic.time_zone, clinic.tz)
 
 

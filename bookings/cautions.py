@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 
 from .availability import Slot
-from .models import Service, Therapist
+from .models import Clinic, Service, Therapist
 from .screening import client_standing
 from .selectors import services_bookable, therapists_bookable
 
@@ -92,11 +92,15 @@ def caution_limits(codes: Iterable[str]) -> CautionLimits:
     )
 
 
-def caution_limits_of(user: User | AnonymousUser, *, now: datetime | None = None) -> CautionLimits:
-    """The limits for whoever is booking online; nobody signed in has none (booking checks again)."""
+def caution_limits_of(
+    user: User | AnonymousUser, *, clinic: Clinic | None = None, now: datetime | None = None
+) -> CautionLimits:
+    """The limits for whoever is booking online; nobody signed in has none (booking checks again).
+
+    `clinic` when the caller has just read it (else client_standing reads it)."""
     if not user.is_authenticated:
         return NO_LIMITS
-    return caution_limits(client_standing(user, now=now).codes)  # type: ignore[arg-type]
+    return caution_limits(client_standing(user, clinic=clinic, now=now).codes)  # type: ignore[arg-type]
 
 
 def services_ruled_out(limits: CautionLimits) -> QuerySet[Service]:
