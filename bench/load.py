@@ -17,7 +17,8 @@ redis://127.0.0.1:6379/14, emptied first) and, with --clients requests in flight
 For each: requests/s, p50/p95/p99, errors, and how many bare requests one costs, in requests/s
 (the baseline's over its own) and in gunicorn's CPU per request; for booking also the rows
 created and the overlapping pairs that SQL finds (must be 0). Then 200 clients race for one slot, and 200 for four overlapping ones: one
-wins each race, the rest get 409 with alternatives.
+wins each race, the rest get 409 with alternatives. Last, the statements of one bare request and
+of one booking are sent as SQL alone, to show what they cost with no Python around them.
 
 The per-client booking limit (clinic/throttle.py, 30 an hour) stays on, as in production: the
 bookings are spread over enough clients that none reaches it. The load generator is one asyncio
@@ -36,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -82,6 +84,7 @@ def main() -> None:
         _reminders(args)
     else:
         _load_run(args, clinic, bookings, workers=args.workers, race=True)
+        _statements_alone(args, clinic, bookings)
 
 
 def _arguments() -> argparse.Namespace:
@@ -554,6 +557,72 @@ def _load_run(
 
 def _race_start(clinic: Seeded, minutes: int) -> datetime:
     return datetime.combine(clinic.race_day, clock(10, minutes), tzinfo=clinic.tz)
+
+
+# --- the statements alone -----------------------------------------------------------------------
+
+REPLAYS = 1000
+
+
+def _statements_alone(args: argparse.Namespace, clinic: Seeded, bookings: Iterator[Request]) -> None:
+    """What the statements of one bare request and of one booking cost sent as SQL with nothing
+    around them: the floor under the ratio above, whatever the Python. Each is captured from one
+    request answered in this process, then sent REPLAYS times over one connection (prepared by
+    psycopg, as the app's are), the booking's inside a transaction rolled back each time (its BEGIN
+    and ROLLBACK are counted among its statements)."""
+    import psycopg
+
+    warnings.filterwarnings(
+        "ignore", message="No directory at"
+    )  # whitenoise, for static files it won't serve
+    bare = _statements_of(clinic, next(_baseline_requests(clinic)), expected=200)
+    booking = _statements_of(clinic, next(bookings), expected=201, undo=True)
+    with psycopg.connect(args.database_url, autocommit=True) as sql:
+        backend = sql.execute("SELECT pg_backend_pid()").fetchone()[0]
+        print(f"\nthe statements alone, sent as SQL {REPLAYS} times over one connection:")
+        for name, statements in (("bare request", bare), ("booking", booking)):
+            client, postgres = _replay(sql, backend, statements)
+            print(
+                f"{name:<13} {len(statements)} statements: this process {client * 1000:.2f} ms, "
+                f"PostgreSQL {postgres * 1000:.2f} ms of CPU each time"
+            )
+
+
+def _statements_of(clinic: Seeded, request: Request, *, expected: int, undo: bool = False) -> list[str]:
+    """The SQL one request sends, answered here by Django's test client; with `undo`, what it
+    wrote is deleted again so that its INSERTs can be replayed (each replay then rolls back)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.models import Appointment
+
+    http = Client(HTTP_HOST="127.0.0.1")
+    http.cookies[settings.SESSION_COOKIE_NAME] = request.session
+    with CaptureQueriesContext(connection) as captured:
+        if request.method == "GET":
+            response = http.get(request.path)
+        else:
+            response = http.post(request.path, data=json.dumps(request.body), content_type="application/json")
+    assert response.status_code == expected, response.content
+    if undo:
+        Appointment.objects.filter(pk=response.json()["id"]).delete()  # its messages go with it
+    return ["ROLLBACK" if query["sql"] == "COMMIT" else query["sql"] for query in captured.captured_queries]
+
+
+def _replay(sql, backend: int, statements: list[str]) -> tuple[float, float]:
+    """CPU seconds per replay: this process's, and the PostgreSQL backend's."""
+    client, postgres = time.process_time(), cpu_seconds([backend])[backend]
+    for _ in range(REPLAYS):
+        for statement in statements:
+            cursor = sql.execute(statement)
+            if cursor.description:
+                cursor.fetchall()
+    return (
+        (time.process_time() - client) / REPLAYS,
+        (cpu_seconds([backend])[backend] - postgres) / REPLAYS,
+    )
 
 
 # --- what the database says ----------------------------------------------------------------------
