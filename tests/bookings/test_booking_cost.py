@@ -170,6 +170,7 @@ def test_a_refusal_inside_a_callers_transaction_looks_up_nothing_until_it_is_rea
     assert alternatives_looked_up == [False]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_when_the_recount_misses_a_booking_the_constraint_refuses_and_alternatives_come_after(
     clinic, service, therapist, client_user, alternatives_looked_up, monkeypatch
