@@ -20,7 +20,7 @@ from intake.validation import recheck_errors
 
 from .availability import local_day_bounds
 from .models import Appointment, Clinic, PreVisitCheck
-from .screening import client_standing, recheck_record
+from .screening import client_lock, client_standing, recheck_record
 from .selectors import clinic_get
 
 PRE_VISIT_TOKEN_SALT = "bookings.pre_visit_check"
@@ -49,7 +49,7 @@ def pre_visit_check_record(
     clinic = clinic_get()
     with transaction.atomic():
         # The client's row first, as booking takes it: a fixed order cannot deadlock.
-        User.objects.select_for_update().filter(pk=appointment.client_id).first()
+        client_lock(appointment.client_id)
         appointment = Appointment.objects.select_for_update().select_related("client").get(pk=appointment.pk)
         client = appointment.client
         asks_weakness = asks_if_weakness_worse(client, now=now)

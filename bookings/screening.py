@@ -163,7 +163,8 @@ def gated(
 
 
 def client_lock(client_id: int) -> None:
-    """Lock the client's row: their re-checks, bookings and moves take it first, one at a time."""
+    """Lock the client's row: their re-checks, bookings, moves, day-of checks and plan writes take
+    it first, one at a time."""
     User.objects.select_for_update().filter(pk=client_id).values_list("pk").first()
 
 

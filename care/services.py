@@ -25,7 +25,7 @@ from accounts.roles import is_clinic_admin
 from bookings.change_window import change_window
 from bookings.errors import BookingError, BookingRefused, CautionRuledOut, IntakeRequired
 from bookings.models import Appointment, Service, Therapist
-from bookings.screening import gated
+from bookings.screening import client_lock, gated
 from bookings.selectors import clinic_get
 from bookings.services import appointment_book, appointment_cancel
 from intake.recheck import RECHECK_NOTHING_NEW
@@ -81,7 +81,7 @@ def plan_write(
         summary=summary,
     )
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=client.pk).first()  # one plan write at a time
+        client_lock(client.pk)  # one plan write at a time
         plans_close_active(client=client, now=now)
         return TreatmentPlan.objects.create(
             client=client,
