@@ -8,7 +8,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from bookings.errors import IntakeRequired
 from bookings.models import Appointment
+from care.models import Series
+from care.services import series_book
 from tests.api.conftest import ApiClient
 from tests.factories import (
     AppointmentFactory,
@@ -112,6 +115,25 @@ def test_the_desk_booking_and_move(talked_away, front_desk_user, service, therap
     assert not _booked_on_monday_afternoon(client)
     appointment.refresh_from_db()
     assert appointment.start == MONDAY_10
+
+
+@pytest.mark.parametrize("by", ["client", "front_desk"])
+def test_a_series_booked_by_the_client_or_the_desk(talked_away, front_desk_user, service, therapist, by):
+    client, _ = talked_away
+    mondays = [MONDAY_10 + timedelta(weeks=week, hours=4) for week in range(3)]
+
+    with pytest.raises(IntakeRequired):
+        series_book(
+            client=client,
+            therapist=therapist,
+            service=service,
+            starts=mondays,
+            booked_by=client if by == "client" else front_desk_user,
+            red_flags=nothing_new(),
+        )
+
+    assert not Series.objects.exists()
+    assert not _booked_on_monday_afternoon(client)
 
 
 def test_a_phone_intake_of_all_no_taken_by_the_desk_does_not_lift_it(talked_away, front_desk_user):
