@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
@@ -35,7 +35,13 @@ from .schemas import (
     SlotTakenOut,
     TherapistOut,
 )
-from .selectors import appointments_of_client, clinic_get, services_bookable, therapists_bookable
+from .selectors import (
+    appointments_of_client,
+    clinic_get,
+    service_and_therapist_found,
+    services_bookable,
+    therapists_bookable,
+)
 from .services import appointment_book, appointment_cancel, appointment_reschedule
 
 router = Router(tags=["catalogue"])
@@ -115,25 +121,21 @@ def _not_found(model: type[Model], pk: int, *, loc: tuple[str, ...]) -> Validati
 
 
 def _service_and_therapist(
-    services: QuerySet[Service],
-    therapists: QuerySet[Therapist],
-    *,
-    service_id: int,
-    therapist_id: int | None,
-    loc: tuple[str, ...],
+    *, service_id: int, therapist_id: int | None, bookable_only: bool, loc: tuple[str, ...]
 ) -> tuple[Service, Therapist | None]:
     """The service, and the therapist named if any, or a 422 at `loc` + the field's name.
 
-    One round trip, so naming a therapist costs no more than "anyone": whether the therapist
-    exists is asked with the service, and the therapist is handed on by id alone. free_slots
-    needs no more, and bookings.services reads the therapist's row under its lock.
+    The therapist is handed on by id alone: free_slots needs no more, and bookings.services
+    reads the therapist's row under its lock.
     """
-    if therapist_id is not None:
-        services = services.annotate(therapist_found=Exists(therapists.filter(pk=therapist_id)))
-    service = _one_of(services, service_id, loc=(*loc, "service"))
+    service, therapist_found = service_and_therapist_found(
+        service_id, therapist_id, bookable_only=bookable_only
+    )
+    if service is None:
+        raise _not_found(Service, service_id, loc=(*loc, "service"))
     if therapist_id is None:
         return service, None
-    if not service.therapist_found:  # type: ignore[attr-defined]
+    if not therapist_found:
         raise _not_found(Therapist, therapist_id, loc=(*loc, "therapist"))
     return service, Therapist(pk=therapist_id)
 
@@ -174,11 +176,7 @@ def therapists(request: HttpRequest) -> list[Therapist]:
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> HttpResponse:
     service, therapist = _service_and_therapist(
-        services_bookable(),
-        therapists_bookable(),
-        service_id=query.service,
-        therapist_id=query.therapist,
-        loc=("query",),
+        service_id=query.service, therapist_id=query.therapist, bookable_only=True, loc=("query",)
     )
     clinic = clinic_get()
     slots = free_slots(
@@ -237,10 +235,9 @@ def appointments_list(request: HttpRequest) -> list[AppointmentOut]:
 def appointments_book(request: HttpRequest, booking: AppointmentIn) -> Status[AppointmentOut]:
     rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, request.user.pk)
     service, therapist = _service_and_therapist(
-        Service.objects.all(),
-        Therapist.objects.all(),
         service_id=booking.service,
         therapist_id=booking.therapist,
+        bookable_only=False,
         loc=("body", "booking"),
     )
     clinic = clinic_get()

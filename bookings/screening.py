@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from clinic.rows import row_lock
 from intake.models import Clearance, Intake
 from intake.recheck import recheck_merge
 from intake.selectors import Standing, intake_latest, intake_standing, recheck_due, standing_advice
@@ -165,7 +166,7 @@ def gated(
 def client_lock(client_id: int) -> None:
     """Lock the client's row: their re-checks, bookings, moves, day-of checks and plan writes take
     it first, one at a time."""
-    User.objects.select_for_update().filter(pk=client_id).values_list("pk").first()
+    row_lock(User, client_id)
 
 
 def _recheck_reports_news(

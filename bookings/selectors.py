@@ -3,13 +3,16 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from accounts.models import User
+from clinic.rows import row_get
 
 from .models import Appointment, Clinic, Service, Therapist
 
 
 def clinic_get() -> Clinic:
     """The clinic's settings row; a fresh install gets one with sensible defaults."""
-    clinic, _ = Clinic.objects.get_or_create(pk=1, defaults={"name": "Massage clinic"})
+    clinic = row_get(Clinic, 1)  # read on nearly every request
+    if clinic is None:
+        clinic, _ = Clinic.objects.get_or_create(pk=1, defaults={"name": "Massage clinic"})
     return clinic
 
 
@@ -19,6 +22,23 @@ def services_bookable() -> QuerySet[Service]:
 
 def therapists_bookable() -> QuerySet[Therapist]:
     return Therapist.objects.filter(is_active=True).select_related("user").prefetch_related("services")
+
+
+def service_and_therapist_found(
+    service_id: int, therapist_id: int | None, *, bookable_only: bool
+) -> tuple[Service | None, bool]:
+    """The service (None if there is none with that id), and whether the therapist exists; with
+    `bookable_only`, only active ones count, as services_bookable() and therapists_bookable().
+
+    One round trip, so naming a therapist costs no more than "anyone". Written as SQL (see
+    clinic.rows): every booking asks it before anything else.
+    """
+    services, therapists = Service._meta.db_table, Therapist._meta.db_table
+    active = " AND is_active" if bookable_only else ""
+    sql = f"""SELECT *, EXISTS (SELECT 1 FROM {therapists} WHERE id = %s{active}) AS therapist_found
+        FROM {services} WHERE id = %s{active}"""
+    service = next(iter(Service.objects.raw(sql, [therapist_id or 0, service_id])), None)  # no id is 0
+    return service, bool(service and service.therapist_found)  # type: ignore[attr-defined]
 
 
 def appointments_of_client(client_id: int) -> QuerySet[Appointment]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
+from clinic.rows import row_get
 from intake.selectors import Standing
 from intake.triage import Outcome
 from notifications import outbox
@@ -245,9 +246,13 @@ def appointment_record_attendance(
 
 
 def _lock_therapist(therapist: Therapist) -> Therapist:
-    """The therapist's row, locked, as it is now (whatever `therapist` was read before)."""
-    locked = Therapist.objects.select_for_update(of=("self",)).select_related("user")
-    return locked.get(pk=therapist.pk)
+    """The therapist's row, locked, as it is now (whatever `therapist` was read before).
+
+    Their user row (the name) is read only if a refusal names them."""
+    locked = row_get(Therapist, therapist.pk, lock=True)
+    if locked is None:
+        raise Therapist.DoesNotExist(f"No therapist {therapist.pk}")
+    return locked
 
 
 def _caution_check(

@@ -4,6 +4,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from bookings.models import Appointment
+from clinic.rows import row_get
 
 from .models import Message, MessagingSettings, TipsOptOut
 
@@ -14,7 +15,7 @@ def messaging_settings_get() -> MessagingSettings:
     Read-only on purpose: it runs inside the booking transaction, which should write only the
     appointment and its messages.
     """
-    return MessagingSettings.objects.filter(pk=1).first() or MessagingSettings(pk=1)
+    return row_get(MessagingSettings, 1) or MessagingSettings(pk=1)
 
 
 def tips_opted_out(user: User) -> bool:
