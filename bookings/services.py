@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_clinic_admin, is_front_desk
-from clinic.rows import row_get
+from clinic.rows import row_get, rows_insert
 from intake.selectors import Standing
 from intake.triage import Outcome
 from notifications import outbox
@@ -97,7 +97,7 @@ def appointment_book(
                 raise slot_taken(clinic, None, service, start, limits=limits)
         intake_current_on_the_day_check(standing=standing, start=start, clinic=clinic)
         try:
-            appointment = Appointment.objects.create(
+            appointment = Appointment(
                 client=client,
                 therapist=chosen,
                 service=service,
@@ -107,6 +107,7 @@ def appointment_book(
                 booked_by=booked_by or client,
                 caution_override=override,
             )
+            rows_insert([appointment])
         except IntegrityError as error:  # the exclusion constraint: the recount raced another booking
             raise slot_taken(clinic, therapist, service, start, limits=limits) from error
         outbox.appointment_booked(appointment, now=now)

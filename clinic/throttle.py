@@ -27,7 +27,8 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
@@ -118,8 +119,21 @@ def rate_hit(rate: Rate, key: object) -> None:
 
 
 def _count_one_more(cache_key: str, *, timeout: int) -> int:
-    """The count after this hit. Incrementing first, since every hit but the window's first finds
-    the counter there, saves a round trip to the cache on each of them."""
+    """The count after this hit.
+
+    On Redis, one round trip: INCR starts a missing counter at 1 and EXPIRE NX gives it its
+    timeout once, inside one MULTI, so no counter is ever left without one. (The cache's incr()
+    asks whether the key exists first: two round trips, and add() a third on a window's first hit.)
+    In process memory, incrementing first, since every hit but the window's first finds the counter.
+    """
+    if isinstance(caches["default"], RedisCache):
+        key = cache.make_and_validate_key(cache_key)
+        redis = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]  # Django's own client and pool
+        with redis.pipeline(transaction=True) as both:
+            both.incr(key)
+            both.expire(key, timeout, nx=True)
+            count, _ = both.execute()
+        return int(count)
     try:
         return cache.incr(cache_key)
     except ValueError:  # no counter yet

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from bookings.models import Appointment
 from bookings.selectors import clinic_get
+from clinic.rows import rows_insert
 from intake.models import Intake
 from workspace.services import therapist_notification_write
 
@@ -29,7 +30,7 @@ def appointment_booked(appointment: Appointment, *, now: datetime) -> None:
     """Queue the confirmation (due now) and the reminder before the appointment."""
     rows = [_message(appointment, Kind.CONFIRMATION, due_at=now, key=f"confirmation:{appointment.pk}")]
     rows += _reminder(appointment, sequence=0, now=now)
-    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
 
 
 def caution_booked(appointment: Appointment, *, now: datetime) -> None:
@@ -47,7 +48,7 @@ def caution_booked(appointment: Appointment, *, now: datetime) -> None:
         due_at=now,
         dedupe_key=f"caution-booked:{appointment.pk}:{sequence}",
     )
-    Message.objects.bulk_create([note], ignore_conflicts=True)
+    rows_insert([note], ignore_conflicts=True)
 
 
 def appointment_moved(appointment: Appointment, *, now: datetime) -> None:
@@ -71,7 +72,7 @@ def appointment_moved(appointment: Appointment, *, now: datetime) -> None:
             )
         )
     rows += _reminder(appointment, sequence=sequence, now=now)
-    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
 
 
 def appointment_cancelled(appointment: Appointment, *, now: datetime) -> None:
@@ -81,7 +82,7 @@ def appointment_cancelled(appointment: Appointment, *, now: datetime) -> None:
     note = _message(
         appointment, Kind.CANCELLED, due_at=now, sequence=sequence, key=f"cancelled:{appointment.pk}"
     )
-    Message.objects.bulk_create([note], ignore_conflicts=True)
+    rows_insert([note], ignore_conflicts=True)
 
 
 def attendance_recorded(appointment: Appointment, *, now: datetime) -> None:
@@ -124,7 +125,7 @@ def attendance_recorded(appointment: Appointment, *, now: datetime) -> None:
             again = withdrawn[row.dedupe_key]
             again.status, again.due_at, again.last_error = Status.QUEUED, row.due_at, ""
     Message.objects.bulk_update(withdrawn.values(), ["status", "due_at", "last_error"])
-    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
 
 
 def client_blocked(client: User, *, intake: Intake, released: list[Appointment], now: datetime) -> None:
@@ -147,14 +148,14 @@ def client_blocked(client: User, *, intake: Intake, released: list[Appointment],
         due_at=now,
         dedupe_key=f"health-check:{intake.pk}",
     )
-    Message.objects.bulk_create([note], ignore_conflicts=True)
+    rows_insert([note], ignore_conflicts=True)
 
 
 def link_message(*, recipient: User, kind: str, link: str, key: str, now: datetime) -> None:
     """Queue an email to `recipient` that only points at `link` (a path: a signed questionnaire,
     or a document behind log-in); `key` makes it once only (Message.dedupe_key)."""
     row = Message(kind=kind, recipient=recipient, link=link, due_at=now, dedupe_key=key)
-    Message.objects.bulk_create([row], ignore_conflicts=True)
+    rows_insert([row], ignore_conflicts=True)
 
 
 def _lock_pending(appointment: Appointment) -> QuerySet[Message]:

@@ -1,13 +1,18 @@
-"""clinic.rows: the booking path's reads by primary key, written as SQL, answer as the ORM would."""
+"""clinic.rows: the booking path's reads and writes, written as SQL, do what the ORM would."""
+
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from django.db import connection, transaction
 from django.forms.models import model_to_dict
 
-from bookings.models import Clinic, Service
-from clinic.rows import row_get, row_lock
-from tests.factories import ServiceFactory
+from bookings.models import Appointment, Clinic, Service
+from clinic.rows import row_get, row_lock, rows_insert
+from notifications.models import Message
+from tests.factories import ServiceFactory, TherapistFactory, UserFactory
+
+HOUR = timedelta(hours=1)
 
 
 @pytest.mark.django_db
@@ -54,3 +59,58 @@ def test_a_locked_row_stays_locked_until_the_transaction_ends(lock):
         assert _locked_elsewhere(service)
 
     assert not _locked_elsewhere(service)
+
+
+@pytest.mark.django_db
+def test_an_inserted_appointment_is_saved_as_the_orm_would_save_it(service):
+    therapist, client = TherapistFactory(services=[service]), UserFactory()
+
+    def at(start: datetime) -> dict[str, object]:
+        end = start + service.duration
+        return {"client": client, "therapist": therapist, "service": service, "booked_by": client} | {
+            "start": start,
+            "end": end,
+            "blocked_until": end,
+        }
+
+    monday_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    written, created = Appointment(**at(monday_10)), Appointment.objects.create(**at(monday_10 + 2 * HOUR))
+
+    rows_insert([written])
+
+    assert written.pk is not None and not written._state.adding
+    read = Appointment.objects.get(pk=written.pk)
+    assert read.created_at == written.created_at and read.updated_at == written.updated_at  # auto_now
+    different = {"id", "start", "end", "blocked_until"}
+    assert {k: v for k, v in model_to_dict(read).items() if k not in different} == {
+        k: v for k, v in model_to_dict(created).items() if k not in different
+    }
+
+
+@pytest.mark.django_db
+def test_inserted_rows_get_their_keys_in_order():
+    clients = [UserFactory() for _ in range(3)]
+    rows = [_message(client, key=f"k{i}") for i, client in enumerate(clients)]
+
+    rows_insert(rows)
+
+    assert [Message.objects.get(pk=row.pk).recipient_id for row in rows] == [client.pk for client in clients]
+
+
+@pytest.mark.django_db
+def test_a_row_whose_unique_key_is_taken_is_skipped_and_the_rest_are_written():
+    client = UserFactory()
+    rows_insert([_message(client, key="confirmation:1")])
+
+    rows_insert(
+        [_message(client, key="confirmation:1"), _message(client, key="reminder:1")], ignore_conflicts=True
+    )
+    rows_insert([], ignore_conflicts=True)
+
+    assert sorted(Message.objects.values_list("dedupe_key", flat=True)) == ["confirmation:1", "reminder:1"]
+
+
+def _message(client, *, key: str) -> Message:
+    return Message(
+        kind=Message.Kind.TIP, recipient=client, due_at=datetime(2026, 12, 7, tzinfo=UTC), dedupe_key=key
+    )

@@ -7,12 +7,14 @@ import pytest
 import time_machine
 from django.contrib.auth import authenticate
 from django.core import mail
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
-from clinic.throttle import Throttled, client_ip
+from clinic.throttle import BOOKING_ATTEMPTS_PER_CLIENT, Throttled, _window, client_ip, rate_hit
 from tests.factories import PASSWORD, UserFactory, clear_answers, nothing_new
 
 # Three minutes into a quarter hour: a 15-minute window has 12 minutes left, an hour's 57.
@@ -325,3 +327,19 @@ def test_an_ipv6_client_counts_as_its_whole_slash_64():
     other = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
 
     assert client_ip(one) == client_ip(other) == "2001:db8:1:2::"
+
+
+@pytest.mark.skipif(
+    not isinstance(caches["default"], RedisCache), reason="Redis keeps the counts in production"
+)
+def test_a_count_is_kept_in_redis_until_a_minute_past_its_window_and_later_hits_do_not_extend_it(
+    _frozen_time,
+):
+    rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, "client-7")  # 57 minutes left in the hour's window
+    _frozen_time.shift(timedelta(minutes=10))
+    rate_hit(BOOKING_ATTEMPTS_PER_CLIENT, "client-7")
+
+    cache_key, _ = _window(BOOKING_ATTEMPTS_PER_CLIENT, "client-7")
+    key = cache.make_key(cache_key)
+    assert cache.get(cache_key) == 2
+    assert 57 * 60 < cache._cache.get_client(key).ttl(key) <= 58 * 60
