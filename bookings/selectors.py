@@ -3,7 +3,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from accounts.models import User
-from clinic.rows import row_get
+from clinic.rows import row_get, rows_select
 
 from .models import Appointment, Clinic, Service, Therapist
 
@@ -33,11 +33,17 @@ def service_and_therapist_found(
     One round trip, so naming a therapist costs no more than "anyone". Written as SQL (see
     clinic.rows): every booking asks it before anything else.
     """
-    services, therapists = Service._meta.db_table, Therapist._meta.db_table
-    active = " AND is_active" if bookable_only else ""
-    sql = f"""SELECT *, EXISTS (SELECT 1 FROM {therapists} WHERE id = %s{active}) AS therapist_found
-        FROM {services} WHERE id = %s{active}"""
-    service = next(iter(Service.objects.raw(sql, [therapist_id or 0, service_id])), None)  # no id is 0
+    service_active, therapist_active = (" AND t.is_active", " AND is_active") if bookable_only else ("", "")
+    therapists = Therapist._meta.db_table
+    found = rows_select(
+        Service,
+        f"t.id = %s{service_active}",
+        [therapist_id or 0, service_id],  # no therapist has id 0
+        annotations={
+            "therapist_found": f"EXISTS (SELECT 1 FROM {therapists} WHERE id = %s{therapist_active})"
+        },
+    )
+    service = found[0] if found else None
     return service, bool(service and service.therapist_found)  # type: ignore[attr-defined]
 
 

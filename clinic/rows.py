@@ -2,42 +2,107 @@
 
 Building and compiling a queryset or an insert costs a few tenths of a millisecond of CPU each
 time (the `Exists` and ordering of the intake read cost most), more than PostgreSQL takes to
-answer it, and a booking reads half a dozen rows and writes three. `Model.objects.raw` skips the
-building and still hands back model instances; rows_insert writes model instances with one
-statement per shape, built once. Callers see no difference. The statements read the same on
-PostgreSQL and SQLite. bench/load.py measures what this saves.
+answer it, and a booking reads half a dozen rows and writes three. Here each model's column list,
+and what converts its values from the database, are worked out once per process; rows come back
+as model instances, as the ORM's would (`Model.from_db`, each field's converters), and rows are
+written as bulk_create would write them. Callers see no difference. The statements read the same
+on PostgreSQL and SQLite. bench/load.py measures what this saves.
 """
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=Model)
 
 
+def rows_select(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    annotations: Mapping[str, str] | None = None,
+    lock: bool = False,
+) -> list[M]:
+    """`model`'s rows matching `where` (the SQL after WHERE; the table is `t`), each with
+    `annotations` (a name and its SQL expression) set on it; with `lock`, each row locked as
+    row_lock() locks one. `params` fill the %s of the annotations, then of `where`, in order.
+    """
+    read = _reading(model)
+    extra = "".join(f", {expression}" for expression in (annotations or {}).values())
+    sql = f"SELECT {read.columns}{extra} FROM {_quote(model._meta.db_table)} t WHERE {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (_for_update() if lock else ""), params)
+        found = cursor.fetchall()
+    rows = []
+    for values in found:
+        fields = list(values[: read.width])
+        for index, converters, column in read.converters:
+            for convert in converters:
+                fields[index] = convert(fields[index], column, connection)
+        row = model.from_db(connection.alias, read.attnames, fields)
+        for name, value in zip(annotations or {}, values[read.width :], strict=True):
+            setattr(row, name, value)
+        rows.append(row)
+    return rows
+
+
 def row_get(model: type[M], pk: int, *, lock: bool = False) -> M | None:
     """`model`'s row with primary key `pk`, or None; with `lock`, locked as row_lock() does."""
-    sql = _by_pk("*", model) + (_for_update() if lock else "")
-    return next(iter(model._default_manager.raw(sql, [pk])), None)
+    found = rows_select(model, f"{_quote(_pk_column(model))} = %s", [pk], lock=lock)
+    return found[0] if found else None
+
+
+class _Reading(NamedTuple):
+    columns: str  # every concrete field's column, in the model's order (what from_db expects)
+    width: int  # how many columns they are
+    attnames: list[str]
+    converters: list[tuple[int, list[Callable[..., Any]], Col]]  # the fields that have any
+
+
+_READINGS: dict[tuple[type[Model], str], _Reading] = {}
+
+
+def _reading(model: type[Model]) -> _Reading:
+    """How to read `model`'s rows on this connection, as the ORM's compiler would."""
+    key = (model, connection.vendor)
+    if key not in _READINGS:
+        fields = model._meta.concrete_fields
+        columns = [field.get_col(model._meta.db_table) for field in fields]
+        converters = [
+            (index, connection.ops.get_db_converters(column) + column.get_db_converters(connection), column)
+            for index, column in enumerate(columns)
+        ]
+        _READINGS[key] = _Reading(
+            columns=", ".join(f"t.{_quote(field.column or field.name)}" for field in fields),
+            width=len(fields),
+            attnames=[field.attname for field in fields],
+            converters=[converter for converter in converters if converter[1]],
+        )
+    return _READINGS[key]
 
 
 def row_lock(model: type[Model], pk: int) -> None:
     """Lock `model`'s row `pk` until the transaction ends, as select_for_update() would (a no-op
     on SQLite, which locks the whole database for a write)."""
+    table, pk_column = _quote(model._meta.db_table), _quote(_pk_column(model))
     with connection.cursor() as cursor:
-        cursor.execute(_by_pk("1", model) + _for_update(), [pk])
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {pk_column} = %s{_for_update()}", [pk])
 
 
 def _for_update() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
-def _by_pk(columns: str, model: type[Model]) -> str:
-    quote, pk_column = connection.ops.quote_name, model._meta.pk.column
-    assert pk_column is not None
-    return f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(pk_column)} = %s"
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _pk_column(model: type[Model]) -> str:
+    return model._meta.pk.column or "id"
 
 
 def rows_insert(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
@@ -51,6 +116,10 @@ def rows_insert(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
     """
     if not rows:
         return
+    if not ignore_conflicts and not connection.features.can_return_columns_from_insert:
+        for row in rows:  # SQLite before 3.35 has no RETURNING: the key comes back one row at a time
+            row.save(force_insert=True)
+        return
     model = type(rows[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     shape = (model, len(rows), ignore_conflicts)
@@ -61,11 +130,11 @@ def rows_insert(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
     ]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_STATEMENTS[shape], values)
-        if ignore_conflicts:
-            return
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+        keys = [] if ignore_conflicts else [pk for (pk,) in cursor.fetchall()]
+    for row, pk in zip(rows, keys or [None] * len(rows), strict=True):
+        if pk is not None:
             row.pk = pk
-            row._state.adding, row._state.db = False, connection.alias
+        row._state.adding, row._state.db = False, connection.alias
 
 
 _INSERT_STATEMENTS: dict[tuple[type[Model], int, bool], str] = {}
@@ -76,10 +145,9 @@ def _insert_sql(model: type[Model], fields: list[Field], count: int, *, ignore_c
         raise TypeError(
             f"rows_insert doesn't write {model.__name__}: it has database defaults or generated fields"
         )
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column or field.name) for field in fields)
+    columns = ", ".join(_quote(field.column or field.name) for field in fields)
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join([one_row] * count)
+    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join([one_row] * count)
     if ignore_conflicts:
         return sql + " ON CONFLICT DO NOTHING"
-    return sql + f" RETURNING {quote(model._meta.pk.column or 'id')}"
+    return sql + f" RETURNING {_quote(_pk_column(model))}"

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
+from clinic.rows import rows_select
 
 from .models import Clearance, Intake
 from .triage import RULES_BY_CODE, Assessment, Outcome, Reason, assess, client_advice, most_urgent
@@ -119,10 +120,14 @@ def _intakes_newest_first(client_id: int) -> list[Intake]:
     Written as SQL (see clinic.rows): every booking reads this under the client's lock, and the
     ORM took longer to build the query than PostgreSQL to answer it.
     """
-    intakes, clearances = Intake._meta.db_table, Clearance._meta.db_table
-    sql = f"""SELECT i.*, EXISTS (SELECT 1 FROM {clearances} c WHERE c.intake_id = i.id) AS lifted
-        FROM {intakes} i WHERE i.client_id = %s ORDER BY i.created_at DESC, i.id DESC"""
-    return list(Intake.objects.raw(sql, [client_id]))
+    return rows_select(
+        Intake,
+        "t.client_id = %s ORDER BY t.created_at DESC, t.id DESC",
+        [client_id],
+        annotations={
+            "lifted": f"EXISTS (SELECT 1 FROM {Clearance._meta.db_table} c WHERE c.intake_id = t.id)"
+        },
+    )
 
 
 def recheck_due(client: User, *, now: datetime) -> bool:

@@ -1,28 +1,52 @@
 """clinic.rows: the booking path's reads and writes, written as SQL, do what the ORM would."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.db.models import Model
 from django.forms.models import model_to_dict
 
 from bookings.models import Appointment, Clinic, Service
-from clinic.rows import row_get, row_lock, rows_insert
+from clinic.rows import row_get, row_lock, rows_insert, rows_select
+from intake.models import Clearance, Intake
 from notifications.models import Message
-from tests.factories import ServiceFactory, TherapistFactory, UserFactory
+from tests.factories import ServiceFactory, TherapistFactory, UserFactory, submit_intake
 
 HOUR = timedelta(hours=1)
 
 
+def _values(row: Model) -> dict[str, object]:
+    return {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+
+
 @pytest.mark.django_db
 def test_a_row_read_by_its_id_is_the_model_the_orm_reads(clinic):
-    service = ServiceFactory(name="Deep tissue", duration_minutes=60, buffer_after_minutes=15)
+    service = ServiceFactory(name="Deep tissue", duration_minutes=60, buffer_after_minutes=15, price="65.50")
+    intake = submit_intake(UserFactory(), leg_weakness="mild")  # answers and reasons are JSON
 
-    for model, pk in ((Service, service.pk), (Clinic, clinic.pk)):
+    for model, pk in ((Service, service.pk), (Clinic, clinic.pk), (Intake, intake.pk)):
         read = row_get(model, pk)
-        assert isinstance(read, model)
-        assert model_to_dict(read) == model_to_dict(model.objects.get(pk=pk))
+        assert isinstance(read, model) and not read._state.adding
+        assert _values(read) == _values(model.objects.get(pk=pk))
+
+
+@pytest.mark.django_db
+def test_rows_come_in_the_order_asked_for_with_their_annotations():
+    client = UserFactory()
+    older = submit_intake(client, at=datetime(2026, 11, 1, tzinfo=UTC))
+    newer = submit_intake(client, at=datetime(2026, 11, 20, tzinfo=UTC))
+    Clearance.objects.create(intake=older, cleared_on=date(2026, 11, 10), recorded_by=UserFactory())
+
+    read = rows_select(
+        Intake,
+        "t.client_id = %s ORDER BY t.created_at DESC",
+        [client.pk],
+        annotations={"cleared": "EXISTS (SELECT 1 FROM intake_clearance c WHERE c.intake_id = t.id)"},
+    )
+
+    assert [(row.pk, bool(row.cleared)) for row in read] == [(newer.pk, False), (older.pk, True)]
 
 
 @pytest.mark.django_db
@@ -114,3 +138,14 @@ def _message(client, *, key: str) -> Message:
     return Message(
         kind=Message.Kind.TIP, recipient=client, due_at=datetime(2026, 12, 7, tzinfo=UTC), dedupe_key=key
     )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="an old SQLite's lack of RETURNING")
+@pytest.mark.django_db
+def test_without_returning_as_on_an_old_sqlite_each_row_still_gets_its_key(monkeypatch):
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    rows = [_message(UserFactory(), key=f"k{i}") for i in range(2)]
+
+    rows_insert(rows)
+
+    assert [Message.objects.get(pk=row.pk).dedupe_key for row in rows] == ["k0", "k1"]
