@@ -17,6 +17,7 @@ and intakes would need a second mechanism. django-ratelimit counts requests, not
 and has had no release since 2023. One small counter serves every limit here.
 """
 
+import functools
 import ipaddress
 import logging
 import math
@@ -28,10 +29,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from redis import Redis
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -126,10 +128,10 @@ def _count_one_more(cache_key: str, *, timeout: int) -> int:
     asks whether the key exists first: two round trips, and add() a third on a window's first hit.)
     In process memory, incrementing first, since every hit but the window's first finds the counter.
     """
-    if isinstance(caches["default"], RedisCache):
-        key = cache.make_and_validate_key(cache_key)
-        redis = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]  # Django's own client and pool
-        with redis.pipeline(transaction=True) as both:
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key = backend.make_and_validate_key(cache_key)
+        with _redis_of(backend._cache).pipeline(transaction=True) as both:
             both.incr(key)
             both.expire(key, timeout, nx=True)
             count, _ = both.execute()
@@ -144,6 +146,13 @@ def _count_one_more(cache_key: str, *, timeout: int) -> int:
         return cache.incr(cache_key)  # another request created it meanwhile
     except ValueError:  # and it expired at once: this is the next window's first
         return 1
+
+
+@functools.lru_cache(maxsize=4)
+def _redis_of(cache_client: RedisCacheClient) -> Redis:
+    """A Redis client on the cache's own connection pool, kept for the process: Django's cache
+    builds a new one for each call, which cost more CPU than the round trip it then sent."""
+    return cache_client.get_client(write=True)
 
 
 def rate_uncount(rate: Rate, key: object) -> None:
