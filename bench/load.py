@@ -16,7 +16,10 @@ redis://127.0.0.1:6379/14, emptied first) and, with --clients requests in flight
 
 For each: requests/s, p50/p95/p99, errors, and how many bare requests one costs, in requests/s
 (the baseline's over its own) and in gunicorn's CPU per request; for booking also the rows
-created and the overlapping pairs that SQL finds (must be 0). Then 200 clients race for one slot, and 200 for four overlapping ones: one
+created and the overlapping pairs that SQL finds (must be 0). Then the baseline and booking in
+turns, --rounds times --round-seconds each, with each round's ratio and their median: seconds
+apart, both sides of a round meet nearly the same load on a shared machine, while the blocks above
+are 40 s apart. Then 200 clients race for one slot, and 200 for four overlapping ones: one
 wins each race, the rest get 409 with alternatives. Last, the statements of one bare request and
 of one booking are sent as SQL alone, to show what they cost with no Python around them.
 
@@ -92,6 +95,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long each load runs (20)")
     parser.add_argument("--clients", type=int, default=16, help="requests in flight at once (16)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="baseline and booking in turns afterwards, this many times (6)"
+    )
+    parser.add_argument("--round-seconds", type=float, default=4.0, help="each side of a round (4)")
     parser.add_argument("--accounts", type=int, default=600, help="signed-in clients who book (600)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--scale", action="store_true", help="2 and 4 gunicorn workers, 1 and 2 Celery")
@@ -384,6 +391,7 @@ async def _measure(
     clients: int,
     seconds: float,
     expected: int,
+    warm_up_seconds: float = WARM_UP_SECONDS,
 ) -> Outcome:
     """`clients` loops sending the next request as soon as their last one is answered."""
     latencies: list[float] = []
@@ -403,7 +411,7 @@ async def _measure(
                 warm_up[status] += 1
 
     # Not counted: each worker's first requests import and connect.
-    warm_until = time.perf_counter() + WARM_UP_SECONDS
+    warm_until = time.perf_counter() + warm_up_seconds
     await asyncio.gather(*(client(warm_until, record=False) for _ in range(clients)))
     load_before, cpu = load_average(), time.process_time()
     gunicorn, postgres = server.cpu(), _postgres_cpu(clinic.database)
@@ -534,11 +542,15 @@ def _load_run(
             print(availability.line(baseline))
             booking = await _measure(http, server, clinic, "booking", bookings, expected=201, **common)
             print(booking.line(baseline))
+            booked = [booking]
+            if race:  # the main run; --scale compares worker counts with the blocks above
+                booked += await _in_turns(http, server, clinic, bookings, args)
             created = await asyncio.to_thread(_appointment_count) - before
             overlapping = await asyncio.to_thread(_overlapping_pairs)
+            answered = sum(outcome.statuses[201] + outcome.warm_up[201] for outcome in booked)
             print(
-                f"{'':<13} rows created: {created}, booked (201) in the run and its warm-up: "
-                f"{booking.statuses[201] + booking.warm_up[201]}; overlapping pairs found by SQL: {overlapping}"
+                f"{'':<13} rows created: {created}, booked (201) in these loads and their warm-ups: "
+                f"{answered}; overlapping pairs found by SQL: {overlapping}"
             )
             if race:
                 first, second = clinic.therapists[:2]
@@ -553,6 +565,44 @@ def _load_run(
         asyncio.run(run())
     finally:
         server.stop()
+
+
+ROUND_WARM_UP_SECONDS = 0.5
+
+
+async def _in_turns(
+    http, server: Server, clinic: Seeded, bookings: Iterator[Request], args: argparse.Namespace
+) -> list[Outcome]:
+    """Baseline and booking in turns, --rounds times --round-seconds each, and the ratio of each
+    round: on a shared machine the load moves between the 20-second blocks above, and a round's
+    two sides, seconds apart, see nearly the same machine. Returns the bookings' outcomes."""
+    common = {
+        "clients": args.clients,
+        "seconds": args.round_seconds,
+        "warm_up_seconds": ROUND_WARM_UP_SECONDS,
+    }
+    print(f"\nin turns, {args.rounds} rounds of {args.round_seconds:g} s each side:")
+    ratios, cpu_ratios, booked = [], [], []
+    for number in range(1, args.rounds + 1):
+        bare = await _measure(
+            http, server, clinic, "baseline", _baseline_requests(clinic), expected=200, **common
+        )
+        booking = await _measure(http, server, clinic, "booking", bookings, expected=201, **common)
+        ratios.append(bare.per_second / booking.per_second)
+        cpu_ratios.append(booking.cpu_per_request / bare.cpu_per_request)
+        booked.append(booking)
+        print(
+            f"round {number}: baseline {bare.per_second:6.1f} req/s, {bare.cpu_per_request:.2f} ms gunicorn CPU; "
+            f"booking {booking.per_second:6.1f} req/s, {booking.cpu_per_request:.2f} ms, errors {booking.errors}; "
+            f"{ratios[-1]:.2f}x in requests/s, {cpu_ratios[-1]:.2f}x in CPU; "
+            f"load average {bare.load_before} -> {booking.load_after}"
+        )
+    print(
+        f"a booking costs, median of {args.rounds} rounds: {statistics.median(ratios):.2f} bare requests in "
+        f"requests/s (from {min(ratios):.2f} to {max(ratios):.2f}), {statistics.median(cpu_ratios):.2f} in "
+        f"gunicorn CPU (from {min(cpu_ratios):.2f} to {max(cpu_ratios):.2f})"
+    )
+    return booked
 
 
 def _race_start(clinic: Seeded, minutes: int) -> datetime:
