@@ -227,6 +227,11 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["therapist", "start"]),
             models.Index(fields=["client", "start"]),
+            # "What ends after X?" for a therapist or a client (the booking's recount, free slots):
+            # the appointments still to come, a few months at most, where the indexes on start
+            # read every earlier one, which grow for as long as the clinic runs.
+            models.Index(fields=["therapist", "blocked_until"]),
+            models.Index(fields=["client", "end"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,10 +2,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookings.availability import free_slots
 from bookings.models import Appointment, Closure, TimeOff, WorkingHours
-from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory
+from tests.factories import AppointmentFactory, ServiceFactory, TherapistFactory, UserFactory
+from tests.plans import rows_read
 
 # A Monday in winter (UTC+0 in London).
 MONDAY = date(2026, 12, 7)
@@ -190,3 +193,33 @@ def test_availability_costs_four_queries_for_one_therapist_or_many(
     with django_assert_num_queries(4):
         slots = free_slots(service=service, start_date=MONDAY, end_date=MONDAY + timedelta(days=89))
     assert len({slot.therapist_id for slot in slots}) == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.django_db
+def test_a_weeks_free_slots_read_the_appointments_still_to_come_not_years_of_history(
+    clinic, service, therapist
+):
+    client = UserFactory()
+    past = [datetime.combine(MONDAY, time(10), tzinfo=UTC) - timedelta(days=day) for day in range(7, 3 * 365)]
+    Appointment.objects.bulk_create(
+        Appointment(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=start,
+            end=start + service.duration,
+            blocked_until=start + service.duration,
+            status=Appointment.Status.COMPLETED,
+        )
+        for start in past
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE bookings_appointment")
+
+    with CaptureQueriesContext(connection) as search:
+        free_slots(service=service, start_date=MONDAY, end_date=MONDAY + timedelta(days=6))
+
+    (busy,) = [query["sql"] for query in search.captured_queries if "bookings_timeoff" in query["sql"]]
+    assert len(past) > 1000
+    assert rows_read(busy, "bookings_appointment") < 20

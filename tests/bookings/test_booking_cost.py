@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from bookings import alternatives, services
 from bookings.errors import BookingRefused, IntakeRequired, SlotUnavailable
@@ -14,6 +15,7 @@ from intake.models import Intake
 from intake.triage import Outcome
 from notifications.models import Message
 from tests.factories import AppointmentFactory, TherapistFactory, UserFactory, nothing_new, submit_intake
+from tests.plans import rows_read
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -246,3 +248,38 @@ def test_on_the_day_the_clocks_change_working_hours_are_still_matched_in_local_t
     else:
         with pytest.raises(BookingRefused, match="isn't working"):
             book()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.django_db
+def test_the_recount_reads_the_therapists_appointments_still_to_come_not_their_years_of_history(
+    clinic, service, therapist
+):
+    """Three years of a therapist's past sessions, and the recount of a booking next week still
+    reads a handful of rows: the index on (therapist, blocked_until) starts at the new time."""
+    client = UserFactory()
+    submit_intake(client, at=NOW)
+    past = [MONDAY_10 - timedelta(days=day, hours=hour) for day in range(7, 3 * 365, 2) for hour in (0, 3)]
+    Appointment.objects.bulk_create(
+        Appointment(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=start,
+            end=start + service.duration,
+            blocked_until=start + service.duration,
+            status=Appointment.Status.COMPLETED,
+        )
+        for start in past
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE bookings_appointment")
+
+    with CaptureQueriesContext(connection) as booking:
+        appointment_book(
+            client=client, therapist=therapist, service=service, start=MONDAY_10, red_flags=nothing_new()
+        )
+
+    (recount,) = [query["sql"] for query in booking.captured_queries if "bookings_closure" in query["sql"]]
+    assert len(past) > 1000
+    assert rows_read(recount, "bookings_appointment") < 20
