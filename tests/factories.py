@@ -84,6 +84,23 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     blocked_until = factory.LazyAttribute(lambda a: a.end + a.service.buffer_after)
 
 
+def completed_sessions(*, client, therapist, service, starts) -> int:
+    """A history of sessions done, one at each of `starts`, in one insert; how many."""
+    Appointment.objects.bulk_create(
+        Appointment(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=start,
+            end=start + service.duration,
+            blocked_until=start + service.duration,
+            status=Appointment.Status.COMPLETED,
+        )
+        for start in starts
+    )
+    return len(starts)
+
+
 def clear_answers(**overrides):
     """Intake answers that raise no flag (a typical one-sided sciatica), with overrides."""
     answers = {
