@@ -84,15 +84,17 @@ def rows_insert(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
             row.save(force_insert=True)
         return
     model = type(rows[0])
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     shape = (model, db.vendor, len(rows), ignore_conflicts)
-    if shape not in _INSERT_STATEMENTS:
-        _INSERT_STATEMENTS[shape] = _insert_sql(
-            db, model, fields, len(rows), ignore_conflicts=ignore_conflicts
+    if shape not in _INSERTS:
+        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        _INSERTS[shape] = (
+            fields,
+            _insert_sql(db, model, fields, len(rows), ignore_conflicts=ignore_conflicts),
         )
+    fields, sql = _INSERTS[shape]
     values = [field.get_db_prep_save(field.pre_save(row, True), db) for row in rows for field in fields]
     with db.cursor() as cursor:
-        cursor.execute(_INSERT_STATEMENTS[shape], values)
+        cursor.execute(sql, values)
         keys = [] if ignore_conflicts else [pk for (pk,) in cursor.fetchall()]
     for row, pk in zip(rows, keys or [None] * len(rows), strict=True):
         if pk is not None:
@@ -110,7 +112,7 @@ class _Reading(NamedTuple):
 
 
 _READINGS: dict[tuple[type[Model], str], _Reading] = {}
-_INSERT_STATEMENTS: dict[tuple[type[Model], str, int, bool], str] = {}
+_INSERTS: dict[tuple[type[Model], str, int, bool], tuple[list[Field], str]] = {}  # the fields and the INSERT
 
 
 def _reading(db: BaseDatabaseWrapper, model: type[Model]) -> _Reading:
